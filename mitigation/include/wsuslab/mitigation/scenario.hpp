@@ -1,0 +1,118 @@
+#pragma once
+/// A WSUS server's state as data (docs/scenario-format.md): update revisions, target groups,
+/// deployment rows (kept as rows, so one revision may have two for one group set), computer
+/// assignments and simulated client profiles. Loaded from fixtures/scenarios/*.xml.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <wsuslab/protocol/applicability.hpp>
+#include <wsuslab/protocol/messages.hpp>
+#include <wsuslab/protocol/types.hpp>
+
+namespace wsuslab::mitigation {
+
+enum class update_type { software, detectoid, category, driver };
+
+/// One OR-clause of a prerequisite (MS-WUSP Prerequisite table): any one UpdateID satisfies it.
+struct prerequisite_clause {
+    std::vector<std::string> update_ids;
+    bool is_category = false;
+};
+
+/// A content file a revision declares; served under /Content and listed by GetExtendedUpdateInfo.
+struct content_file {
+    std::string name;
+    std::uint64_t size = 0;
+    std::string sha1_hex;  ///< of the deterministic bytes the server generates for this file
+};
+
+struct revision {
+    std::int32_t revision_id = 0;
+    std::string update_id;  ///< GUID, shared by all revisions of an update
+    std::int32_t revision_number = 0;
+    update_type type = update_type::software;
+    std::string title;
+    std::string product;
+    std::string classification;
+    std::optional<std::string> kb_article;
+    std::vector<prerequisite_clause> prerequisites;          ///< AND of clauses
+    std::vector<std::vector<std::int32_t>> bundled_revisions;  ///< AND of OR clauses (revision IDs)
+    std::string applicability_xml;  ///< the <ApplicabilityRules> element, Core form (b. prefixes)
+    std::string core_xml;           ///< generated Core fragment sent in UpdateInfo/Xml
+    std::string extended_xml;       ///< generated Extended fragment
+    std::string localized_xml;      ///< generated LocalizedProperties fragment (en)
+    std::vector<content_file> files;
+    std::size_t line = 0;  ///< where it was declared in the scenario file
+};
+
+struct deployment_row {
+    std::int32_t deployment_id = 0;
+    std::int32_t revision_id = 0;
+    std::string target_group;
+    protocol::deployment_action action = protocol::deployment_action::install;
+    std::optional<std::string> deadline;
+    bool is_assigned = true;
+    std::string last_change_time;  ///< YYYY-MM-DD
+    std::optional<std::string> download_priority;
+    std::size_t line = 0;
+};
+
+struct target_group {
+    std::string name;
+    std::optional<std::string> parent;
+    /// Optional per-group GetSyncInfo model ("legacy" or "fixed"); overrides --model.
+    std::optional<std::string> model;
+};
+
+/// Server-side targeting: a computer (by DNS name or client ID) placed in a group.
+struct computer_assignment {
+    std::string computer;
+    std::string target_group;
+};
+
+/// A simulated client: its groups and the machine state its applicability rules test.
+struct client_profile {
+    std::string name;
+    std::string description;
+    std::vector<std::string> target_groups;  ///< requested group (client-side targeting)
+    std::string client_id;                   ///< SusClientId GUID
+    std::string dns_name;
+    protocol::machine_state machine;
+    protocol::computer_info computer;
+    std::size_t line = 0;
+};
+
+struct server_info {
+    std::string name = "WSUS";
+    std::string product_version = "3.1.6001.65";  ///< WSUS 3.0 SP1 before KB954960
+    std::string protocol_version = "3.1";        ///< GetConfig ProtocolVersion
+    std::string config_last_change;              ///< GetConfig LastChange
+    bool registration_required = true;
+    bool client_side_targeting = false;
+    std::size_t page_size = 200;  ///< NewUpdates per SyncUpdates response (WSUS 3.x)
+    std::string default_model = "legacy";
+};
+
+struct scenario {
+    std::string name;
+    std::string description;
+    std::string source_path;
+    server_info server;
+    std::vector<revision> revisions;
+    std::vector<target_group> target_groups;
+    std::vector<deployment_row> deployments;
+    std::vector<computer_assignment> assignments;
+    std::vector<client_profile> profiles;
+
+    const revision* find_revision(std::int32_t revision_id) const;
+    const client_profile* find_profile(const std::string& name) const;
+};
+
+/// "All Computers": every computer is in it, whatever else it is in.
+inline constexpr const char* all_computers_group = "All Computers";
+
+}  // namespace wsuslab::mitigation

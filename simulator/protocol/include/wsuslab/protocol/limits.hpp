@@ -1,0 +1,20 @@
+#pragma once
+/// Every numeric limit of the protocol layer in one place (engineering.md §8). All are
+/// configurable; the defaults are wsuslab's starting values.
+
+#include <cstddef>
+
+namespace wsuslab::protocol {
+
+struct limits {
+    std::size_t max_body_bytes = 4 * 1024 * 1024;  ///< ASP.NET maxRequestLength default (4096 KB)
+    std::size_t max_depth = 64;                    ///< element nesting
+    std::size_t max_children = 50000;              ///< children of one element
+    std::size_t max_attributes = 500;              ///< attributes of one element
+    /// WSUS web.config maxInstalledPrerequisites: 401 IDs -> InvalidParameters.
+    std::size_t max_installed_non_leaf_ids = 400;
+    /// Every other ID or item array (OtherCachedUpdateIDs, CachedDriverIDs, revisionIDs, ...).
+    std::size_t max_array_items = 20000;
+};
+
+}  // namespace wsuslab::protocol
