@@ -4,6 +4,7 @@
 /// Rules travel inside the Core fragment (`<ApplicabilityRules><IsInstalled>...`), with the
 /// BaseApplicabilityRules elements prefixed `b.` as MS-WUSP §3.1.1.1 describes.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,6 +29,8 @@ struct machine_state {
     std::string processor_architecture = "x86";
     std::string language = "en";
 };
+bool operator==(const machine_state& a, const machine_state& b);
+inline bool operator!=(const machine_state& a, const machine_state& b) { return !(a == b); }
 
 /// A parsed rule tree. Evaluate with `evaluate`; print with `to_string` for diagnostics.
 class rule;
@@ -45,7 +48,24 @@ struct rule_error {
 
 /// Parses the <ApplicabilityRules> element text (or a whole Core fragment containing one).
 /// Unknown elements are an error, so a scenario cannot silently use rules nobody evaluates.
+/// Text without an <ApplicabilityRules> element yields empty (all-null) rules. Limits: rules
+/// nest at most `max_rule_depth` levels (the evaluator recurses). Supported vocabulary, with
+/// the attributes each rule takes, is documented in docs/scenario-format.md:
+///   And, Or, Not, True, False (also with a `lar.` or `lar:` prefix);
+///   b.RegKeyExists, b.RegValueExists, b.RegSz, b.RegDword, b.RegSzToVersion,
+///   b.FileExists, b.FileVersion, b.WindowsVersion, b.WindowsLanguage, b.Processor.
+/// Metadata children of <ApplicabilityRules> (driver metadata) are skipped.
 std::variant<applicability_rules, rule_error> parse_applicability(std::string_view xml);
+
+inline constexpr std::size_t max_rule_depth = 32;
+
+/// The canonical Core-fragment text of parsed rules: `<ApplicabilityRules><IsInstalled>...`,
+/// elements and attributes in source order, empty elements written `<X a="v" />`. Empty rules
+/// (all null) give "". parse_applicability(write_applicability(r)) gives r back.
+std::string write_applicability(const applicability_rules& rules);
+
+/// One-line text of a rule for diagnostics, e.g. `And(b.RegKeyExists(Key=..., Subkey=...), True)`.
+std::string to_string(const rule_ptr& r);
 
 /// Evaluates one rule; a null rule evaluates to `if_null`.
 bool evaluate(const rule_ptr& r, const machine_state& m, bool if_null);
