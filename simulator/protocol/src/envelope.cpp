@@ -1,0 +1,267 @@
+#include <wsuslab/protocol/envelope.hpp>
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <wsuslab/protocol/operations.hpp>
+#include <wsuslab/protocol/utf8.hpp>
+
+#include "char_scan.hpp"
+#include "xml_names.hpp"
+
+namespace wsuslab::protocol {
+namespace {
+
+// DOCTYPE and PIs must reach the DOM so that they can be rejected; pugixml never expands
+// entities or loads external resources either way (engineering.md §7.1). parse_ws_pcdata_single
+// keeps whitespace-only values such as <string> </string> instead of silently dropping them.
+constexpr unsigned parse_flags = pugi::parse_default | pugi::parse_doctype | pugi::parse_pi |
+                                 pugi::parse_declaration | pugi::parse_ws_pcdata_single;
+
+parse_error make_error(parse_status status, std::size_t offset, std::string description) {
+    return parse_error{status, offset, std::move(description), {}};
+}
+
+std::size_t offset_of(pugi::xml_node n) {
+    const std::ptrdiff_t off = n.offset_debug();
+    return off < 0 ? 0 : static_cast<std::size_t>(off);
+}
+
+// Document-level nodes: only the XML declaration and exactly one element are allowed.
+std::optional<parse_error> check_top_level(const pugi::xml_document& doc) {
+    std::size_t roots = 0;
+    std::size_t second_root = 0;
+    for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling()) {
+        switch (n.type()) {
+            case pugi::node_doctype:
+                return make_error(parse_status::doctype, offset_of(n),
+                                  "DTD not allowed in SOAP message");
+            case pugi::node_pi:
+                return make_error(parse_status::processing_instruction, offset_of(n),
+                                  "processing instruction not allowed in SOAP message");
+            case pugi::node_element:
+                if (++roots == 2) {
+                    second_root = offset_of(n);
+                }
+                break;
+            case pugi::node_pcdata:
+            case pugi::node_cdata:
+                return make_error(parse_status::malformed_xml, offset_of(n),
+                                  "XML not well-formed: text outside the root element at byte " +
+                                      std::to_string(offset_of(n)));
+            default:
+                break;
+        }
+    }
+    if (roots > 1) {
+        return make_error(parse_status::multiple_roots, second_root,
+                          "document has " + std::to_string(roots) +
+                              " root elements; a SOAP message has exactly one");
+    }
+    return std::nullopt;
+}
+
+std::optional<parse_error> check_node(pugi::xml_node n, std::size_t depth, const limits& lim) {
+    if (n.type() == pugi::node_pi) {
+        return make_error(parse_status::processing_instruction, offset_of(n),
+                          "processing instruction not allowed in SOAP message");
+    }
+    if (n.type() != pugi::node_element) {
+        return std::nullopt;
+    }
+    if (depth > lim.max_depth) {
+        return make_error(parse_status::limit_exceeded, offset_of(n),
+                          "maximum element depth " + std::to_string(lim.max_depth) + " exceeded");
+    }
+    std::size_t attributes = 0;
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+        if (++attributes > lim.max_attributes) {
+            return make_error(parse_status::limit_exceeded, offset_of(n),
+                              "maximum of " + std::to_string(lim.max_attributes) +
+                                  " attributes per element exceeded");
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<parse_error> too_many_children(pugi::xml_node parent, const limits& lim) {
+    return make_error(parse_status::limit_exceeded, offset_of(parent),
+                      "maximum of " + std::to_string(lim.max_children) +
+                          " children per element exceeded");
+}
+
+// Iterative pre-order walk: pugixml parses arbitrarily deep input with constant stack, and this
+// walk must not undo that with recursion. `siblings[d]` counts the children seen at depth d.
+std::optional<parse_error> check_tree(pugi::xml_node root, const limits& lim) {
+    std::vector<std::size_t> siblings{1};
+    std::size_t depth = 1;
+    pugi::xml_node n = root;
+    while (n) {
+        if (auto e = check_node(n, depth, lim)) {
+            return e;
+        }
+        if (pugi::xml_node child = n.first_child()) {
+            if (lim.max_children == 0) {
+                return too_many_children(n, lim);
+            }
+            n = child;
+            ++depth;
+            siblings.push_back(1);
+            continue;
+        }
+        while (n != root) {
+            if (pugi::xml_node next = n.next_sibling()) {
+                if (++siblings.back() > lim.max_children) {
+                    return too_many_children(n.parent(), lim);
+                }
+                n = next;
+                break;
+            }
+            n = n.parent();
+            --depth;
+            siblings.pop_back();
+        }
+        if (n == root) {
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string_view resolve_prefix(pugi::xml_node element, std::string_view prefix) {
+    if (prefix == "xml") {
+        return xml_ns;
+    }
+    for (pugi::xml_node n = element; n && n.type() == pugi::node_element; n = n.parent()) {
+        for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+            if (declares(a.name(), prefix)) {
+                return a.value();
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace detail
+
+std::string_view namespace_of(pugi::xml_node element) {
+    return detail::resolve_prefix(element, detail::prefix_of(element.name()));
+}
+
+std::string_view local_name(pugi::xml_node element) { return detail::local_of(element.name()); }
+
+pugi::xml_node child_ns(pugi::xml_node parent, std::string_view ns, std::string_view local) {
+    for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element && local_name(c) == local && namespace_of(c) == ns) {
+            return c;
+        }
+    }
+    return {};
+}
+
+bool is_nil(pugi::xml_node element) {
+    for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+        const std::string_view name = a.name();
+        if (detail::local_of(name) != "nil" || detail::prefix_of(name).empty()) {
+            continue;
+        }
+        if (detail::resolve_prefix(element, detail::prefix_of(name)) != xsi_ns) {
+            continue;
+        }
+        const std::string_view v = detail::trim_xml_space(a.value());
+        return v == "true" || v == "1";
+    }
+    return false;
+}
+
+result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
+    if (bytes.size() > lim.max_body_bytes) {
+        return make_error(parse_status::body_too_large, lim.max_body_bytes,
+                          "body of " + std::to_string(bytes.size()) +
+                              " bytes exceeds the limit of " + std::to_string(lim.max_body_bytes) +
+                              " bytes");
+    }
+    if (auto bad = find_invalid_utf8(bytes)) {
+        return make_error(parse_status::invalid_utf8, *bad,
+                          "invalid UTF-8 at byte " + std::to_string(*bad));
+    }
+    if (auto nul = bytes.find('\0'); nul != std::string_view::npos) {
+        return make_error(parse_status::nul_byte, nul, "NUL byte at byte " + std::to_string(nul));
+    }
+    if (auto e = detail::scan_characters(bytes)) {
+        return std::move(*e);
+    }
+
+    envelope env;
+    const pugi::xml_parse_result parsed =
+        env.doc.load_buffer(bytes.data(), bytes.size(), parse_flags, pugi::encoding_utf8);
+    if (!parsed) {
+        const auto off = static_cast<std::size_t>(parsed.offset);
+        return make_error(parse_status::malformed_xml, off,
+                          std::string("XML not well-formed: ") + parsed.description() +
+                              " at byte " + std::to_string(off));
+    }
+    if (auto e = check_top_level(env.doc)) {
+        return std::move(*e);
+    }
+    const pugi::xml_node root = env.doc.document_element();
+    if (auto e = check_tree(root, lim)) {
+        return std::move(*e);
+    }
+
+    if (local_name(root) != "Envelope") {
+        return make_error(parse_status::not_an_envelope, offset_of(root),
+                          "root element is not a SOAP Envelope");
+    }
+    const std::string_view env_ns = namespace_of(root);
+    if (env_ns == soap11_envelope_ns) {
+        env.version = soap_version::v1_1;
+    } else if (env_ns == soap12_envelope_ns) {
+        env.version = soap_version::v1_2;
+    } else {
+        return make_error(parse_status::wrong_envelope_namespace, offset_of(root),
+                          "SOAP version mismatch: Envelope namespace is not " +
+                              std::string(soap11_envelope_ns));
+    }
+
+    pugi::xml_node body;
+    for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element || namespace_of(c) != env_ns) {
+            continue;
+        }
+        const std::string_view name = local_name(c);
+        if (name == "Header") {
+            return make_error(parse_status::header_present, offset_of(c),
+                              "SOAP Header not allowed in MS-WUSP messages");
+        }
+        if (name == "Body") {
+            if (body) {
+                return make_error(parse_status::multiple_bodies, offset_of(c),
+                                  "SOAP Envelope has more than one Body");
+            }
+            body = c;
+        }
+    }
+    if (!body) {
+        return make_error(parse_status::missing_body, offset_of(root),
+                          "SOAP Envelope has no Body");
+    }
+    for (pugi::xml_node c = body.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element) {
+            env.body_child = c;
+            break;
+        }
+    }
+    if (!env.body_child) {
+        return make_error(parse_status::empty_body, offset_of(body), "SOAP Body is empty");
+    }
+    return result<envelope>(std::move(env));
+}
+
+}  // namespace wsuslab::protocol
