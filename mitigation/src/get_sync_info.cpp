@@ -1,0 +1,376 @@
+// The shared, staged GetSyncInfo algorithm (protocol.md §7.1, §7.3; docs/models.md).
+//
+// Per request, with n = catalogue size: one byte of flags per position, one pass over the rows of
+// the client's groups, a closure walk over the precomputed edges, and one sequential scan of the
+// positions (which are in revision-ID order, so every list comes out sorted without sorting).
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <wsuslab/mitigation/catalog.hpp>
+#include <wsuslab/mitigation/get_sync_info.hpp>
+
+#include "get_sync_info_detail.hpp"
+
+namespace wsuslab::mitigation::detail {
+
+namespace {
+
+enum : std::uint8_t {
+    in_d0 = 1,        // has a deployment row for one of the client's groups
+    in_closure = 2,   // D: closure of D0 over prerequisite and bundle edges
+    in_d = 4,         // ... of this pass's types, with every prerequisite clause satisfied
+    is_needed = 8,    // ... and the chosen revision of its UpdateID
+    is_cached = 16,   // in the client's cache lists for this pass
+    is_bundled = 32,  // reached from D0 through bundle edges only
+};
+
+constexpr std::size_t stage_count = 4;
+
+bool pass_accepts(update_type t, bool driver_pass) {
+    return driver_pass ? t == update_type::driver : t != update_type::driver;
+}
+
+// The layer a missing revision belongs to, in the priority order of protocol.md §7.3 Note A:
+// roots (no prerequisites, non-leaf), other non-leaf, bundle members, remaining leaves.
+std::size_t stage_of(const catalog& c, std::size_t pos, std::uint8_t flags) {
+    if (!c.is_leaf(pos)) {
+        return c.clause_count(pos) == 0 ? 0 : 1;
+    }
+    return (flags & is_bundled) != 0 ? 2 : 3;
+}
+
+class request_run {
+public:
+    request_run(const catalog& c, const sync_request& r, const table_policy& p)
+        : c_(c), r_(r), p_(p), driver_(r.skip_software_sync), flags_(c.size(), 0) {}
+
+    sync_outcome run();
+
+private:
+    void collect_groups();
+    void mark_deployed_and_closure();
+    void filter_prerequisites();
+    void keep_one_revision_per_update();
+    void mark_cached();
+    std::optional<duplicate_key_error> scan();
+    protocol::update_info make_info(std::size_t pos) const;
+    std::int32_t chosen_row(std::size_t pos) const;
+
+    const catalog& c_;
+    const sync_request& r_;
+    const table_policy& p_;
+    bool driver_;
+    std::vector<std::uint8_t> flags_;
+    std::vector<std::int32_t> groups_;
+    std::vector<std::int32_t> d0_;
+    std::vector<std::int32_t> closure_;
+    std::vector<std::int32_t> d_;
+    std::vector<std::int32_t> cached_positions_;
+    std::vector<std::int32_t> unknown_cached_;
+    std::vector<std::pair<std::int32_t, std::int32_t>> table_;  // (position, row), by position
+    std::array<std::size_t, stage_count> stage_size_{};
+    std::array<std::vector<std::int32_t>, stage_count> stage_page_;
+    std::string max_change_;
+    sync_result out_;
+};
+
+void request_run::collect_groups() {
+    for (auto const& name : r_.groups) {
+        std::int32_t const g = c_.group_index(name);
+        if (g != catalog::npos) {
+            groups_.push_back(g);
+        }
+    }
+    // A group named twice must not make its rows count twice.
+    std::sort(groups_.begin(), groups_.end());
+    groups_.erase(std::unique(groups_.begin(), groups_.end()), groups_.end());
+}
+
+void request_run::mark_deployed_and_closure() {
+    for (std::int32_t const g : groups_) {
+        for (std::int32_t const row : c_.rows_of_group(g)) {
+            auto const pos = static_cast<std::size_t>(c_.row_position(static_cast<std::size_t>(row)));
+            if ((flags_[pos] & in_d0) == 0) {
+                flags_[pos] |= in_d0 | in_closure;
+                d0_.push_back(static_cast<std::int32_t>(pos));
+            }
+        }
+    }
+    // Bundle members reached from a deployed revision through bundle edges get Action Bundle.
+    std::vector<std::int32_t> stack(d0_);
+    while (!stack.empty()) {
+        auto const pos = static_cast<std::size_t>(stack.back());
+        stack.pop_back();
+        for (std::int32_t const m : c_.bundle_members(pos)) {
+            auto& f = flags_[static_cast<std::size_t>(m)];
+            if ((f & is_bundled) == 0) {
+                f |= is_bundled;
+                stack.push_back(m);
+            }
+        }
+    }
+    closure_ = d0_;
+    stack = d0_;
+    auto const visit = [&](std::int32_t t) {
+        auto& f = flags_[static_cast<std::size_t>(t)];
+        if ((f & in_closure) == 0) {
+            f |= in_closure;
+            closure_.push_back(t);
+            stack.push_back(t);
+        }
+    };
+    while (!stack.empty()) {
+        auto const pos = static_cast<std::size_t>(stack.back());
+        stack.pop_back();
+        for (std::int32_t const t : c_.prerequisite_targets(pos)) {
+            visit(t);
+        }
+        for (std::int32_t const t : c_.bundle_members(pos)) {
+            visit(t);
+        }
+    }
+}
+
+void request_run::filter_prerequisites() {
+    // installed := UpdateIDs of the revisions the client reports as installed non-leaf.
+    std::vector<std::int32_t> installed;
+    installed.reserve(r_.installed_non_leaf.size());
+    for (std::int32_t const id : r_.installed_non_leaf) {
+        std::int32_t const pos = c_.position(id);
+        if (pos != catalog::npos) {
+            installed.push_back(c_.update_index(static_cast<std::size_t>(pos)));
+        }
+    }
+    std::sort(installed.begin(), installed.end());
+    installed.erase(std::unique(installed.begin(), installed.end()), installed.end());
+    auto const satisfied = [&](std::size_t pos, std::size_t k) {
+        for (std::int32_t const u : c_.clause(pos, k)) {
+            if (u != catalog::npos && std::binary_search(installed.begin(), installed.end(), u)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (std::int32_t const p : closure_) {
+        auto const pos = static_cast<std::size_t>(p);
+        if (!pass_accepts(c_.revisions()[pos].type, driver_)) {
+            continue;
+        }
+        bool ok = true;
+        for (std::size_t k = 0; ok && k < c_.clause_count(pos); ++k) {
+            ok = satisfied(pos, k);
+        }
+        if (ok) {
+            flags_[pos] |= in_d;
+            d_.push_back(p);
+        }
+    }
+}
+
+void request_run::keep_one_revision_per_update() {
+    // "MUST send no more than one revision for a given Update": keep the highest RevisionNumber
+    // among the revisions that passed the filter (lowest revision ID on a tie).
+    std::vector<std::pair<std::int32_t, std::int32_t>> several;  // (update, position)
+    for (std::int32_t const p : d_) {
+        std::int32_t const u = c_.update_index(static_cast<std::size_t>(p));
+        if (c_.has_several_revisions(u)) {
+            several.emplace_back(u, p);
+        } else {
+            flags_[static_cast<std::size_t>(p)] |= is_needed;
+        }
+    }
+    auto const& revs = c_.revisions();
+    std::sort(several.begin(), several.end(), [&](auto const& a, auto const& b) {
+        if (a.first != b.first) {
+            return a.first < b.first;
+        }
+        auto const na = revs[static_cast<std::size_t>(a.second)].revision_number;
+        auto const nb = revs[static_cast<std::size_t>(b.second)].revision_number;
+        return na != nb ? na > nb : a.second < b.second;
+    });
+    for (std::size_t i = 0; i < several.size(); ++i) {
+        if (i == 0 || several[i].first != several[i - 1].first) {
+            flags_[static_cast<std::size_t>(several[i].second)] |= is_needed;
+        }
+    }
+}
+
+void request_run::mark_cached() {
+    auto const add = [&](const protocol::id_list& ids) {
+        for (std::int32_t const id : ids) {
+            std::int32_t const pos = c_.position(id);
+            if (pos == catalog::npos) {
+                unknown_cached_.push_back(id);
+            } else {
+                flags_[static_cast<std::size_t>(pos)] |= is_cached;
+                cached_positions_.push_back(pos);
+            }
+        }
+    };
+    if (driver_) {
+        add(r_.cached_driver_ids);
+    } else {
+        add(r_.installed_non_leaf);
+        add(r_.other_cached);
+    }
+    // Cached is a set (§7.1 step 3), whatever the state table made of repeated IDs.
+    for (auto* v : {&cached_positions_, &unknown_cached_}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+}
+
+std::optional<duplicate_key_error> request_run::scan() {
+    std::size_t const page = r_.page_size == 0 ? c_.size() + 1 : r_.page_size;
+    std::vector<std::int32_t> rows;
+    for (std::size_t pos = 0; pos < flags_.size(); ++pos) {
+        std::uint8_t const f = flags_[pos];
+        if ((f & in_d) == 0) {
+            continue;
+        }
+        // The deployment table holds the rows of every revision that passed the prerequisite
+        // filter (docs/models.md, "which rows enter the table").
+        rows.clear();
+        for (std::int32_t const row : c_.rows_of_revision(pos)) {
+            std::int32_t const g = c_.row_group(static_cast<std::size_t>(row));
+            if (std::binary_search(groups_.begin(), groups_.end(), g)) {
+                rows.push_back(row);
+            }
+        }
+        if (!rows.empty()) {
+            auto chosen = p_.choose_row(c_, c_.revision_id_at(pos), rows, out_.resolved);
+            if (auto* e = std::get_if<duplicate_key_error>(&chosen)) {
+                return *e;
+            }
+            table_.emplace_back(static_cast<std::int32_t>(pos), std::get<std::int32_t>(chosen));
+            for (std::int32_t const row : rows) {
+                auto const& t = c_.deployments()[static_cast<std::size_t>(row)].last_change_time;
+                if (t > max_change_) {
+                    max_change_ = t;
+                }
+            }
+        }
+        if ((f & is_needed) != 0 && (f & is_cached) == 0) {
+            std::size_t const s = stage_of(c_, pos, f);
+            ++stage_size_[s];
+            if (stage_page_[s].size() < page) {
+                stage_page_[s].push_back(static_cast<std::int32_t>(pos));
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::int32_t request_run::chosen_row(std::size_t pos) const {
+    auto const key = static_cast<std::int32_t>(pos);
+    auto const it = std::lower_bound(table_.begin(), table_.end(), key,
+                                     [](auto const& e, std::int32_t k) { return e.first < k; });
+    return it != table_.end() && it->first == key ? it->second : catalog::npos;
+}
+
+protocol::update_info request_run::make_info(std::size_t pos) const {
+    const revision& rev = c_.revisions()[pos];
+    protocol::update_info info;
+    info.id = rev.revision_id;
+    info.is_leaf = c_.is_leaf(pos);
+    info.xml = rev.core_xml;
+    protocol::deployment d;
+    std::int32_t const row = chosen_row(pos);
+    if (row != catalog::npos) {
+        const deployment_row& dr = c_.deployments()[static_cast<std::size_t>(row)];
+        d.id = dr.deployment_id;
+        // Block MUST NOT be deployed; the server SHOULD send it as PreDeploymentCheck.
+        d.action = dr.action == protocol::deployment_action::block
+                       ? protocol::deployment_action::pre_deployment_check
+                       : dr.action;
+        d.deadline = dr.deadline;
+        d.is_assigned = dr.is_assigned;
+        d.last_change_time = dr.last_change_time;
+        d.download_priority = dr.download_priority;
+    } else {
+        // Present only as a dependency: no row of its own (docs/models.md, synthesized rows).
+        bool const bundled = (flags_[pos] & is_bundled) != 0;
+        d.id = 0;
+        d.action = bundled ? protocol::deployment_action::bundle : protocol::deployment_action::evaluate;
+        d.is_assigned = bundled;
+        d.last_change_time = c_.earliest_change_time();
+    }
+    if (r_.client_supports_1_8_fields) {
+        d.auto_select = "0";
+        d.auto_download = "0";
+        d.supersedence_behavior = "0";
+        d.flag_bitmask = "0";
+    }
+    info.deploy = std::move(d);
+    return info;
+}
+
+sync_outcome request_run::run() {
+    std::vector<const protocol::id_list*> lists;
+    if (driver_) {
+        lists.push_back(&r_.cached_driver_ids);
+    } else {
+        lists.push_back(&r_.installed_non_leaf);
+        lists.push_back(&r_.other_cached);
+    }
+    // The caller builds the state table before GetSyncInfo fills the deployment table.
+    if (auto e = p_.build_state_table(lists, out_.resolved)) {
+        return *e;
+    }
+    collect_groups();
+    mark_deployed_and_closure();
+    filter_prerequisites();
+    keep_one_revision_per_update();
+    mark_cached();
+    if (auto e = scan()) {
+        return *e;
+    }
+    for (std::size_t s = 0; s < stage_count; ++s) {
+        if (stage_size_[s] == 0) {
+            continue;
+        }
+        for (std::int32_t const pos : stage_page_[s]) {
+            out_.new_updates.push_back(make_info(static_cast<std::size_t>(pos)));
+        }
+        out_.truncated = stage_size_[s] > stage_page_[s].size();
+        for (std::size_t t = s + 1; t < stage_count; ++t) {
+            out_.truncated = out_.truncated || stage_size_[t] != 0;
+        }
+        break;
+    }
+    // cached_positions_ is sorted by position, hence by revision ID.
+    std::vector<std::int32_t> out_of_scope;
+    for (std::int32_t const p : cached_positions_) {
+        auto const pos = static_cast<std::size_t>(p);
+        if ((flags_[pos] & is_needed) == 0) {
+            out_of_scope.push_back(c_.revision_id_at(pos));
+            continue;
+        }
+        std::int32_t const row = chosen_row(pos);
+        if (row != catalog::npos &&
+            c_.deployments()[static_cast<std::size_t>(row)].last_change_time > r_.watermark) {
+            out_.changed_updates.push_back(make_info(pos));
+        }
+    }
+    out_.out_of_scope.resize(out_of_scope.size() + unknown_cached_.size());
+    std::merge(out_of_scope.begin(), out_of_scope.end(), unknown_cached_.begin(),
+               unknown_cached_.end(), out_.out_of_scope.begin());
+    out_.new_watermark = std::max(r_.watermark, max_change_);
+    return std::move(out_);
+}
+
+}  // namespace
+
+sync_outcome run_get_sync_info(const catalog& c, const sync_request& r, const table_policy& p) {
+    return request_run(c, r, p).run();
+}
+
+}  // namespace wsuslab::mitigation::detail
