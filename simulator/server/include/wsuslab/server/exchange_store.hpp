@@ -60,6 +60,8 @@ struct exchange_meta {
     std::string scenario;        ///< scenario name, may be empty
     std::string source;          ///< "recorded from wsuslab serve ..." or "hand-made: <why>"
     std::string remote_address;  ///< peer as the server saw it; informative only
+    /// false for a recorded request the codec rejected (bad SOAP); it is matched byte for byte.
+    bool request_parses = true;
 };
 
 /// One exchange as stored: folder name, metadata and the exact request and response.
