@@ -96,4 +96,8 @@ using reply = std::variant<response, soap_fault>;
 /// Parses a response body for `op` (client side). A SOAP fault is a successful parse.
 result<reply> parse_response(operation op, std::string_view body, const limits& lim = {});
 
+/// Parses a body that should hold a SOAP fault (e.g. what came with an HTTP 500, whatever the
+/// operation). `not_a_fault` when the envelope is fine but its Body holds something else.
+result<soap_fault> parse_fault(std::string_view body, const limits& lim = {});
+
 }  // namespace wsuslab::protocol
