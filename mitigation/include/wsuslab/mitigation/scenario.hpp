@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <wsuslab/protocol/applicability.hpp>
@@ -46,6 +47,10 @@ struct revision {
     std::string extended_xml;       ///< generated Extended fragment
     std::string localized_xml;      ///< generated LocalizedProperties fragment (en)
     std::vector<content_file> files;
+    /// Console state, informational (the models read deployment rows only): an expired update
+    /// is auto-declined by WSUS, yet stray deployment rows may survive (kb954960.md §5.2).
+    bool declined = false;
+    bool expired = false;
     std::size_t line = 0;  ///< where it was declared in the scenario file
 };
 
@@ -111,6 +116,20 @@ struct scenario {
     const revision* find_revision(std::int32_t revision_id) const;
     const client_profile* find_profile(const std::string& name) const;
 };
+
+// Equality compares content only: `line` and `scenario::source_path` are ignored, so that
+// load_scenario_text(write_scenario(s)) == s holds.
+bool operator==(const content_file& a, const content_file& b);
+bool operator==(const prerequisite_clause& a, const prerequisite_clause& b);
+bool operator==(const revision& a, const revision& b);
+bool operator==(const deployment_row& a, const deployment_row& b);
+bool operator==(const target_group& a, const target_group& b);
+bool operator==(const computer_assignment& a, const computer_assignment& b);
+bool operator==(const client_profile& a, const client_profile& b);
+bool operator==(const server_info& a, const server_info& b);
+bool operator==(const scenario& a, const scenario& b);
+inline bool operator!=(const scenario& a, const scenario& b) { return !(a == b); }
+std::string_view update_type_name(update_type t);  // "Software", "Detectoid", ...
 
 /// "All Computers": every computer is in it, whatever else it is in.
 inline constexpr const char* all_computers_group = "All Computers";

@@ -1,0 +1,268 @@
+// Pass 2 of the scenario loader: cross references and cycles, then the derived fragments.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <wsuslab/mitigation/content.hpp>
+#include <wsuslab/protocol/core_fragment.hpp>
+
+#include "scenario_reader.hpp"
+
+namespace wsuslab::mitigation::detail {
+namespace {
+
+/// Iterative depth-first search for a cycle in a graph given as ordered adjacency lists; the
+/// cycle (first node repeated at the end) or empty.
+template <typename Node>
+std::vector<Node> find_cycle(const std::vector<Node>& nodes,
+                             const std::map<Node, std::vector<Node>>& edges) {
+    enum class color { white, gray, black };
+    std::map<Node, color> colors;
+    for (auto const& start : nodes) {
+        if (colors[start] != color::white) {
+            continue;
+        }
+        // Each frame: node and the index of the next edge to follow.
+        std::vector<std::pair<Node, std::size_t>> stack{{start, 0}};
+        colors[start] = color::gray;
+        while (!stack.empty()) {
+            auto& [node, next] = stack.back();
+            auto const it = edges.find(node);
+            if (it == edges.end() || next >= it->second.size()) {
+                colors[node] = color::black;
+                stack.pop_back();
+                continue;
+            }
+            Node const target = it->second[next++];
+            color const c = colors[target];
+            if (c == color::gray) {
+                std::vector<Node> cycle;
+                auto from = std::find_if(stack.begin(), stack.end(),
+                                         [&target](const auto& f) { return f.first == target; });
+                for (; from != stack.end(); ++from) {
+                    cycle.push_back(from->first);
+                }
+                cycle.push_back(target);
+                return cycle;
+            }
+            if (c == color::white) {
+                colors[target] = color::gray;
+                stack.emplace_back(target, 0);
+            }
+        }
+    }
+    return {};
+}
+
+/// The revision an UpdateID stands for: its highest RevisionNumber (MS-WUSP Prerequisite).
+std::unordered_map<std::string, const revision*> latest_by_update(const scenario& s) {
+    std::unordered_map<std::string, const revision*> latest;
+    for (auto const& r : s.revisions) {
+        auto& slot = latest[r.update_id];
+        if (slot == nullptr || slot->revision_number < r.revision_number) {
+            slot = &r;
+        }
+    }
+    return latest;
+}
+
+std::string escape(const std::string& text) {
+    std::string out;
+    for (char const c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string extended_fragment(const revision& r) {
+    std::uint64_t max_size = 0;
+    for (auto const& f : r.files) {
+        max_size = std::max(max_size, f.size);
+    }
+    std::string out = "<ExtendedProperties DefaultPropertiesLanguage=\"en\"";
+    if (r.type == update_type::software) {
+        out += " Handler=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/"
+               "CommandLineInstallation\" MaxDownloadSize=\"" + std::to_string(max_size) +
+               "\" MinDownloadSize=\"" + std::to_string(max_size) + "\"";
+    }
+    out += ">";
+    if (r.kb_article) {
+        out += "<KBArticleID>" + escape(*r.kb_article) + "</KBArticleID>";
+    }
+    out += "</ExtendedProperties>";
+    if (!r.files.empty()) {
+        out += "<Files>";
+        for (auto const& f : r.files) {
+            out += "<File Digest=\"" + sha1_hex_to_base64(f.sha1_hex) +
+                   "\" DigestAlgorithm=\"SHA1\" FileName=\"" + escape(f.name) + "\" Size=\"" +
+                   std::to_string(f.size) + "\" />";
+        }
+        out += "</Files>";
+        out += "<HandlerSpecificData type=\"cmd:CommandLineInstallation\"><InstallCommand "
+               "Arguments=\"/quiet /norestart\" Program=\"" + escape(r.files.front().name) +
+               "\" RebootByDefault=\"false\" DefaultResult=\"Succeeded\"><ReturnCode "
+               "Reboot=\"false\" Result=\"Succeeded\" Code=\"0\" /></InstallCommand>"
+               "</HandlerSpecificData>";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<scenario_error> check_and_complete(scenario& s, const reference_lines& refs,
+                                                 const std::string& file) {
+    auto err = [&file](std::size_t line, std::string problem) {
+        return scenario_error{file, line, std::move(problem)};
+    };
+    auto const latest = latest_by_update(s);
+    for (auto const& p : refs.prerequisites) {
+        if (latest.count(p.update_id) == 0) {
+            return err(p.line, "prerequisite names unknown UpdateID " + p.update_id);
+        }
+    }
+    for (auto const& b : refs.bundles) {
+        if (s.find_revision(b.revision_id) == nullptr) {
+            return err(b.line, "bundle names unknown revision " + std::to_string(b.revision_id));
+        }
+        if (s.revisions[b.revision_index].revision_id == b.revision_id) {
+            return err(b.line, "revision " + std::to_string(b.revision_id) + " bundles itself");
+        }
+    }
+    // Prerequisite cycles run over UpdateIDs, each update's edges the union of its revisions'.
+    std::vector<std::string> update_order;
+    std::unordered_set<std::string> seen_updates;
+    std::map<std::string, std::vector<std::string>> prereq_edges;
+    for (auto const& r : s.revisions) {
+        auto& out = prereq_edges[r.update_id];
+        if (seen_updates.insert(r.update_id).second) {
+            update_order.push_back(r.update_id);
+        }
+        for (auto const& clause : r.prerequisites) {
+            out.insert(out.end(), clause.update_ids.begin(), clause.update_ids.end());
+        }
+    }
+    if (auto cycle = find_cycle(update_order, prereq_edges); !cycle.empty()) {
+        std::string text;
+        for (auto const& id : cycle) {
+            const revision* r = latest.at(id);
+            text += (text.empty() ? "" : " -> ") + ("'" + r->title + "' (revision " +
+                                                     std::to_string(r->revision_id) + ")");
+        }
+        return err(latest.at(cycle.front())->line, "prerequisite cycle: " + text);
+    }
+    std::vector<std::int32_t> revision_order;
+    std::map<std::int32_t, std::vector<std::int32_t>> bundle_edges;
+    for (auto const& r : s.revisions) {
+        revision_order.push_back(r.revision_id);
+        for (auto const& clause : r.bundled_revisions) {
+            auto& out = bundle_edges[r.revision_id];
+            out.insert(out.end(), clause.begin(), clause.end());
+        }
+    }
+    if (auto cycle = find_cycle(revision_order, bundle_edges); !cycle.empty()) {
+        std::string text;
+        for (auto id : cycle) {
+            text += (text.empty() ? "" : " -> ") + std::to_string(id);
+        }
+        return err(s.find_revision(cycle.front())->line, "bundle cycle: " + text);
+    }
+    std::vector<std::string> group_order;
+    std::map<std::string, std::vector<std::string>> parent_edges;
+    for (std::size_t i = 0; i < s.target_groups.size(); ++i) {
+        auto const& g = s.target_groups[i];
+        group_order.push_back(g.name);
+        if (!g.parent) {
+            continue;
+        }
+        if (g.name == all_computers_group) {
+            return err(refs.group_lines[i], "target group 'All Computers' cannot have a parent");
+        }
+        bool const known = std::any_of(s.target_groups.begin(), s.target_groups.end(),
+                                       [&g](const target_group& x) { return x.name == *g.parent; });
+        if (!known) {
+            return err(refs.group_lines[i],
+                       "target group '" + g.name + "' names unknown parent '" + *g.parent + "'");
+        }
+        parent_edges[g.name].push_back(*g.parent);
+    }
+    if (auto cycle = find_cycle(group_order, parent_edges); !cycle.empty()) {
+        std::string text;
+        for (auto const& name : cycle) {
+            text += (text.empty() ? "'" : " -> '") + name + "'";
+        }
+        auto const at = std::find(group_order.begin(), group_order.end(), cycle.front());
+        return err(refs.group_lines[static_cast<std::size_t>(at - group_order.begin())],
+                   "target group cycle: " + text);
+    }
+    auto group_known = [&s](const std::string& name) {
+        return std::any_of(s.target_groups.begin(), s.target_groups.end(),
+                           [&name](const target_group& g) { return g.name == name; });
+    };
+    for (auto const& d : s.deployments) {
+        if (s.find_revision(d.revision_id) == nullptr) {
+            return err(d.line, "deployment names unknown revision " + std::to_string(d.revision_id));
+        }
+        if (!group_known(d.target_group)) {
+            return err(d.line, "deployment names unknown target group '" + d.target_group + "'");
+        }
+    }
+    for (auto const& u : refs.group_uses) {
+        if (!group_known(u.group)) {
+            return err(u.line, u.owner + " names unknown target group '" + u.group + "'");
+        }
+    }
+    generate_fragments(s);
+    return std::nullopt;
+}
+
+void generate_fragments(scenario& s) {
+    std::unordered_map<std::int32_t, std::size_t> index;
+    std::unordered_set<std::int32_t> bundled;
+    for (std::size_t i = 0; i < s.revisions.size(); ++i) {
+        index.emplace(s.revisions[i].revision_id, i);
+        for (auto const& clause : s.revisions[i].bundled_revisions) {
+            bundled.insert(clause.begin(), clause.end());
+        }
+    }
+    for (auto& r : s.revisions) {
+        for (auto& f : r.files) {
+            f.sha1_hex = content_sha1_hex(f);
+        }
+        protocol::core_fragment core;
+        core.identity = protocol::update_identity{r.update_id, r.revision_number};
+        core.update_type = std::string(update_type_name(r.type));
+        if (r.type == update_type::software || r.type == update_type::driver) {
+            // A bundle member is installed through its parent only.
+            core.explicitly_deployable = bundled.count(r.revision_id) != 0 ? "false" : "true";
+            core.auto_select_on_web_sites = "true";
+        }
+        for (auto const& clause : r.prerequisites) {
+            core.prerequisites.push_back({clause.update_ids, clause.is_category});
+        }
+        for (auto const& clause : r.bundled_revisions) {
+            std::vector<protocol::update_identity> ids;
+            for (auto id : clause) {
+                if (auto it = index.find(id); it != index.end()) {
+                    auto const& child = s.revisions[it->second];
+                    ids.push_back({child.update_id, child.revision_number});
+                }
+            }
+            core.bundled_updates.push_back(std::move(ids));
+        }
+        core.applicability_xml = r.applicability_xml;
+        r.core_xml = protocol::write_core_fragment(core);
+        r.extended_xml = extended_fragment(r);
+        r.localized_xml = "<LocalizedProperties><Language>en</Language><Title>" + escape(r.title) +
+                          "</Title></LocalizedProperties>";
+    }
+}
+
+}  // namespace wsuslab::mitigation::detail

@@ -1,0 +1,224 @@
+// Pass 1 reader of <ClientProfile>: a simulated client's groups, identity and machine state.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "scenario_reader.hpp"
+
+namespace wsuslab::mitigation::detail {
+namespace {
+
+bool known_hive(const std::string& path) {
+    for (const char* hive : {"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT",
+                             "HKEY_USERS", "HKEY_CURRENT_CONFIG"}) {
+        std::size_t const n = std::strlen(hive);
+        if (path.compare(0, n, hive) == 0 && (path.size() == n || path[n] == '\\')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// "7.0.6000.381" -> four numbers each fitting a short; false otherwise.
+bool parse_agent_version(const std::string& text, std::int16_t (&parts)[4]) {
+    std::size_t pos = 0;
+    for (int i = 0; i < 4; ++i) {
+        std::size_t const end = i == 3 ? text.size() : text.find('.', pos);
+        if (end == std::string::npos || end == pos || end - pos > 5) {
+            return false;
+        }
+        std::int32_t v = 0;
+        for (std::size_t k = pos; k < end; ++k) {
+            if (std::isdigit(static_cast<unsigned char>(text[k])) == 0) {
+                return false;
+            }
+            v = v * 10 + (text[k] - '0');
+        }
+        if (v > 32767) {
+            return false;
+        }
+        parts[i] = static_cast<std::int16_t>(v);
+        pos = end + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool scenario_parser::read_profile(pugi::xml_node n) {
+    client_profile p;
+    p.line = line(n);
+    if (!check_attributes(n, {"Name", "ClientID", "DnsName"}) || !require(n, "Name", p.name) ||
+        !require(n, "ClientID", p.client_id) || !require(n, "DnsName", p.dns_name)) {
+        return false;
+    }
+    if (p.name.empty()) {
+        return fail(n, "<ClientProfile> attribute Name is empty");
+    }
+    if (auto it = profile_lines_.find(p.name); it != profile_lines_.end()) {
+        return fail(n, "duplicate profile name '" + p.name + "' (also on line " +
+                           std::to_string(it->second) + ")");
+    }
+    if (!is_guid(p.client_id)) {
+        return fail(n, "<ClientProfile> attribute ClientID: expected a GUID, got '" + p.client_id +
+                           "'");
+    }
+    std::transform(p.client_id.begin(), p.client_id.end(), p.client_id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!read_profile_children(n, p)) {
+        return false;
+    }
+    // The RegisterComputer fields that restate the machine come from one place.
+    p.computer.dns_name = p.dns_name;
+    p.computer.os_major_version = p.machine.os_major;
+    p.computer.os_minor_version = p.machine.os_minor;
+    p.computer.os_build_number = p.machine.os_build;
+    p.computer.os_service_pack_major_number = static_cast<std::int16_t>(p.machine.sp_major);
+    p.computer.os_service_pack_minor_number = static_cast<std::int16_t>(p.machine.sp_minor);
+    p.computer.old_product_type = static_cast<std::uint8_t>(p.machine.product_type);
+    p.computer.processor_architecture = p.machine.processor_architecture;
+    profile_lines_.emplace(p.name, p.line);
+    s_.profiles.push_back(std::move(p));
+    return true;
+}
+
+bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p) {
+    if (!check_children(n, {"Description", "TargetGroup", "OperatingSystem", "Hardware", "Agent",
+                            "Registry", "Files"})) {
+        return false;
+    }
+    protocol::machine_state& m = p.machine;
+    protocol::computer_info& ci = p.computer;
+    for (auto c = n.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element) {
+            continue;
+        }
+        std::string const name = c.name();
+        bool ok = true;
+        if (name == "Description") {
+            ok = read_text(c, p.description);
+        } else if (name == "TargetGroup") {
+            std::string group;
+            ok = check_attributes(c, {"Name"}) && check_children(c, {}) &&
+                 require(c, "Name", group);
+            if (ok) {
+                refs_.group_uses.push_back({"profile '" + p.name + "'", group, line(c)});
+                p.target_groups.push_back(std::move(group));
+            }
+        } else if (name == "OperatingSystem") {
+            ok = check_attributes(c, {"Major", "Minor", "Build", "ServicePackMajor",
+                                      "ServicePackMinor", "ProductType", "SuiteMask",
+                                      "Architecture", "Language", "Locale", "Description"}) &&
+                 check_children(c, {}) && number(c, "Major", m.os_major, true, 0, 100) &&
+                 number(c, "Minor", m.os_minor, true, 0, 100) &&
+                 number(c, "Build", m.os_build, true, 0, 1000000) &&
+                 number(c, "ServicePackMajor", m.sp_major, false, 0, 100) &&
+                 number(c, "ServicePackMinor", m.sp_minor, false, 0, 100) &&
+                 number(c, "ProductType", m.product_type, false, 1, 3) &&
+                 number(c, "SuiteMask", ci.suite_mask, false, 0, 32767);
+            if (ok) {
+                if (auto a = c.attribute("Architecture")) {
+                    m.processor_architecture = a.value();
+                }
+                if (auto a = c.attribute("Language")) {
+                    m.language = a.value();
+                }
+                if (auto a = c.attribute("Locale")) {
+                    ci.os_locale = std::string(a.value());
+                }
+                if (auto a = c.attribute("Description")) {
+                    ci.os_description = std::string(a.value());
+                }
+            }
+        } else if (name == "Hardware") {
+            ok = check_attributes(c, {"Manufacturer", "Model", "BiosVersion", "BiosName",
+                                      "BiosReleaseDate"}) &&
+                 check_children(c, {});
+            if (ok) {
+                auto opt = [&c](const char* a, std::optional<std::string>& out) {
+                    if (auto x = c.attribute(a)) {
+                        out = std::string(x.value());
+                    }
+                };
+                opt("Manufacturer", ci.computer_manufacturer);
+                opt("Model", ci.computer_model);
+                opt("BiosVersion", ci.bios_version);
+                opt("BiosName", ci.bios_name);
+                ci.bios_release_date = c.attribute("BiosReleaseDate").value();
+                if (!ci.bios_release_date.empty() && !is_date(ci.bios_release_date)) {
+                    ok = fail(c, "<Hardware> attribute BiosReleaseDate: expected a date or "
+                                 "dateTime, got '" + ci.bios_release_date + "'");
+                }
+            }
+        } else if (name == "Agent") {
+            std::string version;
+            ok = check_attributes(c, {"Version"}) && check_children(c, {}) &&
+                 require(c, "Version", version);
+            std::int16_t parts[4] = {0, 0, 0, 0};
+            if (ok && !parse_agent_version(version, parts)) {
+                ok = fail(c, "<Agent> attribute Version: expected a four-part version, got '" +
+                                 version + "'");
+            }
+            ci.client_version_major_number = parts[0];
+            ci.client_version_minor_number = parts[1];
+            ci.client_version_build_number = parts[2];
+            ci.client_version_qfe_number = parts[3];
+        } else if (name == "Registry") {
+            ok = check_attributes(c, {}) && check_children(c, {"Key"});
+            for (auto k = c.first_child(); ok && k; k = k.next_sibling()) {
+                if (k.type() != pugi::node_element) {
+                    continue;
+                }
+                std::string path;
+                ok = check_attributes(k, {"Path"}) && check_children(k, {"Value"}) &&
+                     require(k, "Path", path);
+                if (ok && !known_hive(path)) {
+                    ok = fail(k, "<Key> attribute Path: '" + path +
+                                     "' does not start with a registry hive such as "
+                                     "HKEY_LOCAL_MACHINE");
+                }
+                if (ok && m.registry.count(path) != 0) {
+                    ok = fail(k, "duplicate registry key '" + path + "'");
+                }
+                auto& values = m.registry[path];
+                for (auto v = k.first_child(); ok && v; v = v.next_sibling()) {
+                    if (v.type() != pugi::node_element) {
+                        continue;
+                    }
+                    std::string data;
+                    ok = check_attributes(v, {"Name", "Data"}) && check_children(v, {}) &&
+                         require(v, "Data", data);
+                    std::string const value_name = v.attribute("Name").value();
+                    if (ok && !values.emplace(value_name, data).second) {
+                        ok = fail(v, "duplicate registry value '" + value_name + "' under '" +
+                                         path + "'");
+                    }
+                }
+            }
+        } else {  // Files
+            ok = check_attributes(c, {}) && check_children(c, {"File"});
+            for (auto f = c.first_child(); ok && f; f = f.next_sibling()) {
+                if (f.type() != pugi::node_element) {
+                    continue;
+                }
+                std::string path;
+                std::string version;
+                ok = check_attributes(f, {"Path", "Version"}) && check_children(f, {}) &&
+                     require(f, "Path", path) && require(f, "Version", version);
+                if (ok && !is_version(version)) {
+                    ok = fail(f, "<File> attribute Version: expected a version such as "
+                                 "11.0.8169.0, got '" + version + "'");
+                }
+                if (ok && !m.files.emplace(path, version).second) {
+                    ok = fail(f, "duplicate file '" + path + "'");
+                }
+            }
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace wsuslab::mitigation::detail
