@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,12 +24,14 @@ void prefix_sum(std::vector<std::size_t>& first) {
 
 }  // namespace
 
-catalog::catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments)
+catalog::catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments,
+                 const std::vector<target_group>& groups)
     : revisions_(std::move(revisions)), deployments_(std::move(deployments)) {
     build_indexes();
+    build_group_depths(groups);
 }
 
-catalog::catalog(const scenario& s) : catalog(s.revisions, s.deployments) {}
+catalog::catalog(const scenario& s) : catalog(s.revisions, s.deployments, s.target_groups) {}
 
 const revision* catalog::find(std::int32_t revision_id) const {
     std::int32_t const pos = position(revision_id);
@@ -187,6 +190,30 @@ void catalog::build_rows() {
         }
         rev_rows_[rev_fill[static_cast<std::size_t>(row_pos[i])]++] = to_index(i);
         group_rows_[group_fill[static_cast<std::size_t>(row_group_[i])]++] = to_index(i);
+    }
+}
+
+void catalog::build_group_depths(const std::vector<target_group>& groups) {
+    std::unordered_map<std::string, std::string> parent_of;
+    for (auto const& g : groups) {
+        if (g.parent) {
+            parent_of.emplace(g.name, *g.parent);
+        }
+    }
+    group_depth_.assign(group_names_.size(), 0);
+    for (std::size_t i = 0; i < group_names_.size(); ++i) {
+        std::string name = group_names_[i];
+        int depth = 0;
+        // The walk is capped so that a (rejected) cycle of parents cannot loop forever.
+        while (name != all_computers_group && depth <= static_cast<int>(groups.size())) {
+            ++depth;
+            auto const it = parent_of.find(name);
+            if (it == parent_of.end()) {
+                break;
+            }
+            name = it->second;
+        }
+        group_depth_[i] = depth;
     }
 }
 

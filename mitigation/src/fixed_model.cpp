@@ -21,7 +21,14 @@ namespace {
 
 using protocol::deployment_action;
 
-// Lower is stronger. Install wins over every other approval; dependency-style actions last.
+// A row as the precedence rules see it: the row and its group's depth in the hierarchy.
+struct candidate {
+    const deployment_row* row;
+    int depth;
+};
+
+// Lower is stronger. "Install actions override uninstall actions. Required installs override
+// optional installs" (WSUS deployment guide, Conflict Resolution); the rest is wsuslab's order.
 int action_rank(deployment_action a) {
     switch (a) {
         case deployment_action::block: return 0;
@@ -35,54 +42,63 @@ int action_rank(deployment_action a) {
     return 7;
 }
 
+int sign(bool a_wins, bool b_wins) { return a_wins ? -1 : (b_wins ? 1 : 0); }
+
 // Each rule compares two rows: < 0 when a is preferred, > 0 when b is, 0 when it cannot decide.
 struct precedence_rule {
     const char* name;
-    int (*compare)(const deployment_row& a, const deployment_row& b);
+    int (*compare)(const candidate& a, const candidate& b);
 };
 
-int by_block(const deployment_row& a, const deployment_row& b) {
-    bool const ba = a.action == deployment_action::block;
-    bool const bb = b.action == deployment_action::block;
-    return ba == bb ? 0 : (ba ? -1 : 1);
+int by_block(const candidate& a, const candidate& b) {
+    return sign(a.row->action == deployment_action::block, b.row->action == deployment_action::block);
 }
 
-int by_action(const deployment_row& a, const deployment_row& b) {
-    return action_rank(a.action) - action_rank(b.action);
+int by_group_priority(const candidate& a, const candidate& b) {
+    return sign(a.depth > b.depth, b.depth > a.depth);
 }
 
-int by_deadline(const deployment_row& a, const deployment_row& b) {
-    if (a.deadline.has_value() != b.deadline.has_value()) {
-        return a.deadline.has_value() ? -1 : 1;  // a deadline beats none
+int by_action(const candidate& a, const candidate& b) {
+    int const ra = action_rank(a.row->action);
+    int const rb = action_rank(b.row->action);
+    return sign(ra < rb, rb < ra);
+}
+
+int by_deadline(const candidate& a, const candidate& b) {
+    auto const& da = a.row->deadline;
+    auto const& db = b.row->deadline;
+    if (da.has_value() != db.has_value()) {
+        return da.has_value() ? -1 : 1;  // a deadline overrides none
     }
-    if (!a.deadline || *a.deadline == *b.deadline) {
-        return 0;
-    }
-    return *a.deadline < *b.deadline ? -1 : 1;
+    return da ? sign(*da < *db, *db < *da) : 0;
 }
 
-int by_change_time(const deployment_row& a, const deployment_row& b) {
-    if (a.last_change_time == b.last_change_time) {
-        return 0;
-    }
-    return a.last_change_time > b.last_change_time ? -1 : 1;
+int by_change_time(const candidate& a, const candidate& b) {
+    auto const& ta = a.row->last_change_time;
+    auto const& tb = b.row->last_change_time;
+    return sign(ta > tb, tb > ta);
 }
 
-int by_group(const deployment_row& a, const deployment_row& b) {
-    return a.target_group.compare(b.target_group) < 0 ? -1 : (a.target_group == b.target_group ? 0 : 1);
+int by_group_name(const candidate& a, const candidate& b) {
+    auto const& ga = a.row->target_group;
+    auto const& gb = b.row->target_group;
+    return sign(ga < gb, gb < ga);
 }
 
-int by_deployment_id(const deployment_row& a, const deployment_row& b) {
-    return a.deployment_id == b.deployment_id ? 0 : (a.deployment_id < b.deployment_id ? -1 : 1);
+int by_deployment_id(const candidate& a, const candidate& b) {
+    auto const ia = a.row->deployment_id;
+    auto const ib = b.row->deployment_id;
+    return sign(ia < ib, ib < ia);
 }
 
+// The precedence, strongest rule first (docs/models.md lists the source of each).
 constexpr precedence_rule rules[] = {
     {"Block overrides every other deployment", by_block},
-    {"action precedence Install > OptionalInstall > Uninstall > PreDeploymentCheck > Evaluate > Bundle",
-     by_action},
+    {"deeper target group has priority", by_group_priority},
+    {"Install overrides OptionalInstall, Uninstall and the other actions", by_action},
     {"earliest deadline", by_deadline},
     {"latest LastChangeTime", by_change_time},
-    {"first target-group name", by_group},
+    {"first target-group name", by_group_name},
     {"lowest deployment ID", by_deployment_id},
 };
 
@@ -114,25 +130,30 @@ public:
         if (rows.size() == 1) {
             return rows.front();
         }
-        auto const& all = c.deployments();
-        auto const row_at = [&](std::int32_t i) -> const deployment_row& {
-            return all[static_cast<std::size_t>(i)];
-        };
-        // Pick the strongest row, remembering which rule first separated it from each rival;
-        // the reported rule is the one that beat the runner-up.
-        std::vector<std::int32_t> order(rows);
-        std::stable_sort(order.begin(), order.end(), [&](std::int32_t x, std::int32_t y) {
+        std::vector<candidate> rivals;
+        for (std::int32_t const i : rows) {
+            auto const row = static_cast<std::size_t>(i);
+            rivals.push_back({&c.deployments()[row], c.group_depth(c.row_group(row))});
+        }
+        auto const better = [](const candidate& x, const candidate& y) {
             for (auto const& rule : rules) {
-                int const d = rule.compare(row_at(x), row_at(y));
+                int const d = rule.compare(x, y);
                 if (d != 0) {
                     return d < 0;
                 }
             }
             return false;
-        });
-        const char* decided = "file order";
+        };
+        // The kept row is the best; the reported rule is the one that beat the runner-up.
+        std::vector<std::size_t> order(rivals.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t x, std::size_t y) { return better(rivals[x], rivals[y]); });
+        const char* decided = "identical rows, first in file order";
         for (auto const& rule : rules) {
-            if (rule.compare(row_at(order[0]), row_at(order[1])) != 0) {
+            if (rule.compare(rivals[order[0]], rivals[order[1]]) != 0) {
                 decided = rule.name;
                 break;
             }
@@ -140,14 +161,14 @@ public:
         resolved_anomaly a;
         a.table = "deploymentTable";
         a.revision_id = revision_id;
-        for (std::int32_t const i : rows) {
-            a.deployment_ids.push_back(row_at(i).deployment_id);
-            a.groups.push_back(row_at(i).target_group);
+        for (auto const& r : rivals) {
+            a.deployment_ids.push_back(r.row->deployment_id);
+            a.groups.push_back(r.row->target_group);
         }
-        a.kept_deployment_id = row_at(order[0]).deployment_id;
+        a.kept_deployment_id = rivals[order[0]].row->deployment_id;
         a.rule = decided;
         resolved.push_back(std::move(a));
-        return order[0];
+        return rows[order[0]];
     }
 };
 

@@ -44,7 +44,10 @@ public:
     /// "No such position / update / group / row".
     static constexpr std::int32_t npos = -1;
 
-    catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments);
+    /// `groups` gives the group hierarchy (parents) that the fixed model's group priority uses;
+    /// without it every group but "All Computers" counts as its direct child.
+    catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments,
+            const std::vector<target_group>& groups = {});
     explicit catalog(const scenario& s);
 
     /// Sorted by revision ID (see above).
@@ -89,6 +92,9 @@ public:
     std::int32_t group_index(std::string_view name) const;
     std::size_t group_count() const { return group_names_.size(); }
     const std::string& group_name(std::int32_t group) const { return group_names_[static_cast<std::size_t>(group)]; }
+    /// Depth in the group hierarchy: "All Computers" 0, its children 1, and so on. A group
+    /// without a declared parent is a child of "All Computers".
+    int group_depth(std::int32_t group) const { return group_depth_[static_cast<std::size_t>(group)]; }
     /// Rows (indices into deployments()) of one group, in file order, known revisions only.
     index_range rows_of_group(std::int32_t group) const { return range(group_row_first_, group_rows_, static_cast<std::size_t>(group)); }
     /// Rows of one revision (any group), in file order.
@@ -106,6 +112,7 @@ private:
     void build_indexes();
     void build_edges();
     void build_rows();
+    void build_group_depths(const std::vector<target_group>& groups);
     static index_range range(const std::vector<std::size_t>& first, const std::vector<std::int32_t>& data,
                              std::size_t i) {
         return {data.data() + first[i], data.data() + first[i + 1]};
@@ -132,6 +139,7 @@ private:
 
     std::unordered_map<std::string, std::int32_t> group_index_;
     std::vector<std::string> group_names_;
+    std::vector<int> group_depth_;
     std::vector<std::size_t> group_row_first_;
     std::vector<std::int32_t> group_rows_;
     std::vector<std::size_t> rev_row_first_;
