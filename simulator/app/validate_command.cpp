@@ -1,17 +1,115 @@
-// PLACEHOLDER: replaced by the owner of the 'validate' subcommand.
+// `wsuslab validate`: is this server patched for KB954960, and does it follow the protocol?
+// Runs the shipped probe profiles with the simulated agent against --server and checks every
+// answer with the MS-WUSP rule checker (docs/validation-guide.md).
+
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <wsuslab/client/http_transport.hpp>
+#include <wsuslab/client/junit.hpp>
+#include <wsuslab/client/url.hpp>
+#include <wsuslab/client/validate.hpp>
+#include <wsuslab/mitigation/scenario_loader.hpp>
 
 #include "commands.hpp"
 
 namespace wsuslab::app {
 
+namespace {
+
+struct validate_args {
+    std::string server;
+    std::string ca_file;
+    bool insecure = false;
+    std::string proxy;
+    std::string junit;
+    bool json = false;
+    std::string scenario = std::string(WSUSLAB_FIXTURES_DIR) + "/scenarios/kb954960.xml";
+    bool fault_status_200 = false;
+};
+
+int usage_error(const std::string& message) {
+    std::cerr << "wsuslab validate: " << message << "\n";
+    return 2;
+}
+
+int run_validate(const validate_args& a) {
+    if (!client::parse_url(a.server)) {
+        return usage_error("--server '" + a.server + "' is not an http:// or https:// URL");
+    }
+    if (!a.proxy.empty() && !client::parse_url(a.proxy)) {
+        return usage_error("--proxy '" + a.proxy + "' is not an http:// URL");
+    }
+    auto loaded = mitigation::load_scenario_file(a.scenario);
+    if (auto const* err = std::get_if<mitigation::scenario_error>(&loaded)) {
+        return usage_error("cannot load the probe profiles: " + err->to_string());
+    }
+    auto probes = client::probe_profiles(std::get<mitigation::scenario>(loaded));
+    if (auto const* err = std::get_if<std::string>(&probes)) {
+        return usage_error(*err);
+    }
+
+    client::validation_options options;
+    options.server_url = client::trim_trailing_slash(a.server);
+    options.probes = std::get<std::vector<mitigation::client_profile>>(std::move(probes));
+    options.rules.fault_status_200_configured = a.fault_status_200;
+    client::http_transport_options transport;
+    if (!a.proxy.empty()) {
+        transport.proxy_url = a.proxy;
+    }
+    if (!a.ca_file.empty()) {
+        transport.ca_file = a.ca_file;
+    }
+    transport.insecure = a.insecure;
+
+    auto const report = client::run_validation(options, [&transport] {
+        return std::make_unique<client::http_transport>(transport);
+    });
+
+    std::cout << (a.json ? client::format_validation_json(report)
+                         : client::format_validation_text(report));
+    if (!a.junit.empty()) {
+        std::ofstream out(a.junit, std::ios::binary | std::ios::trunc);
+        out << client::write_junit(client::to_junit(report, client::junit_timestamp_now()));
+        out.close();
+        if (!out) {
+            std::cerr << "wsuslab validate: cannot write the JUnit report to '" << a.junit << "'\n";
+            return 2;
+        }
+    }
+    return report.exit_code();
+}
+
+}  // namespace
+
 command add_validate_command(CLI::App& app) {
+    auto args = std::make_shared<validate_args>();
     command c;
-    c.sub = app.add_subcommand("validate", "(not built yet)");
-    c.run = [] {
-        std::cerr << "wsuslab validate: not built yet\n";
-        return 2;
-    };
+    c.sub = app.add_subcommand(
+        "validate",
+        "Check a WSUS server: is it patched for KB954960, and does it follow MS-WUSP? Exit code 0 "
+        "PATCHED without violations, 1 AFFECTED or rule violations, 2 INCONCLUSIVE or usage error");
+    c.sub->add_option("--server", args->server, "Server base URL, e.g. http://wsus:8530")->required();
+    c.sub->add_option("--ca-file", args->ca_file, "PEM file of trusted CAs for https://")
+        ->check(CLI::ExistingFile);
+    c.sub->add_flag("--insecure", args->insecure,
+                    "Skip TLS certificate and host-name verification (lab use only)");
+    c.sub->add_option("--proxy", args->proxy, "HTTP proxy, e.g. http://proxy:3128");
+    c.sub->add_option("--junit", args->junit,
+                      "Also write a JUnit XML report (a testcase per probe and per rule) to FILE");
+    c.sub->add_flag("--json", args->json, "Print the report as JSON instead of text");
+    c.sub->add_option("--scenario", args->scenario,
+                      "Scenario file whose client profiles are the probes")
+        ->capture_default_str()
+        ->check(CLI::ExistingFile);
+    c.sub->add_flag("--fault-status-200", args->fault_status_200,
+                    "The server is configured to answer faults with HTTP 200 (the 2008 log quirk); "
+                    "accept that instead of reporting it");
+    c.run = [args] { return run_validate(*args); };
     return c;
 }
 

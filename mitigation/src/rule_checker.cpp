@@ -1,0 +1,380 @@
+// The rule table, the text helpers and the run-level driver of the MS-WUSP rule checker.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include <pugixml.hpp>
+
+#include <wsuslab/mitigation/rule_checker.hpp>
+
+#include "rule_checker_detail.hpp"
+
+namespace wsuslab::mitigation {
+
+namespace {
+
+// Report order: response-level rules, then the SyncInfo rules, then the fault rules.
+const std::vector<rule_descriptor> rules_table = {
+    {"response-parseable", "the answer parses as the expected response or as a SOAP fault",
+     "SOAP 1.1 §4; protocol.md §2.2, §4"},
+    {"response-http-status", "an answer that is not a fault comes with HTTP 200",
+     "protocol.md §2.3"},
+    {"sync-result-present", "a SyncUpdates answer carries SyncUpdatesResult",
+     "MS-WUSP §2.2.2.2.4; protocol.md §4.6"},
+    {"new-cookie-present", "SyncInfo carries NewCookie",
+     "MS-WUSP §3.1.5.7 (NewCookie MUST be returned); protocol.md §7.1"},
+    {"truncated-not-empty", "Truncated=true only with a non-empty NewUpdates",
+     "MS-WUSP §2.2.2.2.4 (Truncated); protocol.md §4.6; docs/validation-guide.md"},
+    {"truncated-false-means-complete",
+     "Truncated=false only when NewUpdates held every missing revision",
+     "MS-WUSP §2.2.2.2.4 (Truncated), §3.1.5.7; docs/validation-guide.md"},
+    {"unique-revision-id", "no revision ID twice in NewUpdates",
+     "MS-WUSP §3.1.5.7; protocol.md §7.1"},
+    {"one-revision-per-update", "at most one revision per UpdateID in NewUpdates",
+     "MS-WUSP §3.1.5.7 (MUST send no more than one revision for a given Update)"},
+    {"new-not-out-of-scope", "no revision ID in both NewUpdates and OutOfScopeRevisionIDs",
+     "MS-WUSP §3.1.5.7 (OutOfScope = Cached - Needed, New = Needed - Cached)"},
+    {"new-not-cached", "nothing in NewUpdates that the request declared cached",
+     "MS-WUSP §3.1.5.7 (NewUpdates = Needed - CachedRevisions)"},
+    {"changed-must-be-cached", "ChangedUpdates names only revisions the request declared cached",
+     "MS-WUSP §3.1.5.7 (ChangedUpdates within Needed and Cached)"},
+    {"update-xml-present", "every NewUpdates UpdateInfo carries its Core Xml",
+     "MS-WUSP §2.2.2.2.4 (Xml MUST be populated); protocol.md §4.6"},
+    {"update-xml-identity", "the Core Xml starts with an UpdateIdentity (GUID UpdateID, int RevisionNumber)",
+     "MS-WUSP §3.1.1.1; protocol.md §6.2"},
+    {"deployment-present", "every UpdateInfo in NewUpdates and ChangedUpdates carries a Deployment",
+     "MS-WUSP §3.1.5.7; protocol.md §7.1"},
+    {"deployment-action-valid", "Deployment Action is a DeploymentAction value other than Block",
+     "MS-WUSP §2.2.2.2.4 (DeploymentAction; Block MUST NOT be deployed)"},
+    {"deployment-last-change-time", "Deployment LastChangeTime is present and an s:date",
+     "MS-WUSP §2.2.2.2.4 (LastChangeTime MUST be present); erratum 17"},
+    {"deployment-client-1-8-fields",
+     "AutoSelect/AutoDownload/SupersedenceBehavior/FlagBitmask are \"0\" and never sent below 1.8",
+     "MS-WUSP §2.2.2.2.4; protocol.md §4.2, §4.6"},
+    {"fault-http-status", "a fault comes with HTTP 500 (200 only when configured for the 2008 quirk)",
+     "SOAP 1.1 §6.2; protocol.md §5.5; kb954960.md §11.3"},
+    {"fault-error-code-known", "a fault carries a detail ErrorCode from the MS-WUSP table",
+     "MS-WUSP §2.2.2.4; protocol.md §5.1, §5.2"},
+    {"fault-code-matches-error",
+     "faultcode Server for InternalServerError and ServerBusy, Client for every other ErrorCode",
+     "protocol.md §5.4"},
+    {"fault-id-guid", "a fault's detail ID is a GUID", "MS-WUSP §2.2.2.4; protocol.md §5.1"},
+    {"fault-method-present", "a fault's detail Method names the operation called",
+     "MS-WUSP §2.2.2.4; protocol.md §5.1, §5.4"},
+};
+
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int to_int(std::string_view s) {
+    int v = 0;
+    for (char c : s) {
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// "Z", "+hh:mm" or "-hh:mm" (hh <= 14) per XML Schema.
+bool is_zone(std::string_view z) {
+    if (z == "Z") {
+        return true;
+    }
+    return z.size() == 6 && (z[0] == '+' || z[0] == '-') && all_digits(z.substr(1, 2)) &&
+           z[3] == ':' && all_digits(z.substr(4, 2)) && to_int(z.substr(1, 2)) <= 14 &&
+           to_int(z.substr(4, 2)) <= 59;
+}
+
+// "hh:mm:ss" with an optional fraction and zone.
+bool is_time_part(std::string_view t) {
+    if (t.size() < 8 || !all_digits(t.substr(0, 2)) || t[2] != ':' || !all_digits(t.substr(3, 2)) ||
+        t[5] != ':' || !all_digits(t.substr(6, 2))) {
+        return false;
+    }
+    if (to_int(t.substr(0, 2)) > 23 || to_int(t.substr(3, 2)) > 59 || to_int(t.substr(6, 2)) > 59) {
+        return false;
+    }
+    std::string_view rest = t.substr(8);
+    if (!rest.empty() && rest[0] == '.') {
+        std::size_t n = 1;
+        while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') {
+            ++n;
+        }
+        if (n == 1) {
+            return false;
+        }
+        rest = rest.substr(n);
+    }
+    return rest.empty() || is_zone(rest);
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::set<std::int32_t> id_set(const std::optional<protocol::id_list>& ids) {
+    return ids ? std::set<std::int32_t>(ids->begin(), ids->end()) : std::set<std::int32_t>{};
+}
+
+std::set<std::string> string_set(const std::optional<protocol::string_list>& s) {
+    std::set<std::string> out;
+    if (s) {
+        for (auto const& v : *s) {
+            out.insert(lower(v));
+        }
+    }
+    return out;
+}
+
+const protocol::sync_info* sync_info_of(const checked_exchange& e) {
+    if (!e.reply || !std::holds_alternative<protocol::response>(*e.reply)) {
+        return nullptr;
+    }
+    auto const& r = std::get<protocol::response>(*e.reply);
+    if (auto const* s = std::get_if<protocol::sync_updates_response>(&r); s && s->result) {
+        return &*s->result;
+    }
+    return nullptr;
+}
+
+// Two software-pass requests ask for the same Needed set when they report the same installed
+// non-leaf revisions and the same category filter (protocol.md §7.1, step 2).
+bool same_needed_inputs(const protocol::sync_update_parameters& a,
+                        const protocol::sync_update_parameters& b) {
+    return !a.skip_software_sync && !b.skip_software_sync &&
+           id_set(a.installed_non_leaf_update_ids) == id_set(b.installed_non_leaf_update_ids) &&
+           string_set(a.filter_category_ids) == string_set(b.filter_category_ids);
+}
+
+std::set<std::int32_t> declared_cached(const protocol::sync_update_parameters& p) {
+    auto c = id_set(p.installed_non_leaf_update_ids);
+    auto const other = id_set(p.other_cached_update_ids);
+    c.insert(other.begin(), other.end());
+    return c;
+}
+
+// The cross-round rule: round N said Truncated=false, round N+1 asked for the same Needed set,
+// yet received revisions that were already missing at round N.
+void check_truncated_false(const checked_exchange& prev, const checked_exchange& next,
+                           std::vector<violation>& out) {
+    auto const* a = sync_info_of(prev);
+    auto const* b = sync_info_of(next);
+    if (a == nullptr || b == nullptr || a->truncated || !prev.parameters || !next.parameters ||
+        !same_needed_inputs(*prev.parameters, *next.parameters) || !b->new_updates) {
+        return;
+    }
+    // Known at round N: what the client declared cached plus what round N delivered.
+    auto known = declared_cached(*prev.parameters);
+    if (a->new_updates) {
+        for (auto const& u : *a->new_updates) {
+            known.insert(u.id);
+        }
+    }
+    std::vector<std::int32_t> withheld;
+    for (auto const& u : *b->new_updates) {
+        if (known.count(u.id) == 0 &&
+            std::find(withheld.begin(), withheld.end(), u.id) == withheld.end()) {
+            withheld.push_back(u.id);
+        }
+    }
+    if (withheld.empty()) {
+        return;
+    }
+    std::ostringstream m;
+    m << "Truncated was false, yet round " << next.round << " received " << withheld.size()
+      << (withheld.size() == 1 ? " revision" : " revisions") << " (" << detail::join_ids(withheld)
+      << ") missing at this round, with the same InstalledNonLeafUpdateIDs";
+    out.push_back({"truncated-false-means-complete", prev.index, prev.round, prev.op, m.str()});
+}
+
+}  // namespace
+
+const std::vector<rule_descriptor>& all_rules() { return rules_table; }
+
+const rule_descriptor* find_rule(std::string_view id) {
+    for (auto const& r : rules_table) {
+        if (r.id == id) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+std::string violation::to_string() const {
+    std::ostringstream s;
+    s << protocol::operation_name(op);
+    if (round != 0) {
+        s << " round " << round;
+    }
+    s << " (exchange " << exchange << "): [" << rule << "] " << message;
+    return s.str();
+}
+
+bool violation::operator==(const violation& o) const {
+    return rule == o.rule && exchange == o.exchange && round == o.round && op == o.op &&
+           message == o.message;
+}
+
+bool is_guid(std::string_view text) {
+    static constexpr std::size_t group_ends[] = {8, 13, 18, 23};
+    if (text.size() != 36) {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool const dash = std::find(std::begin(group_ends), std::end(group_ends), i) !=
+                          std::end(group_ends);
+        if (dash ? text[i] != '-' : std::isxdigit(static_cast<unsigned char>(text[i])) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_valid_last_change_time(std::string_view text) {
+    if (text.size() < 10 || !all_digits(text.substr(0, 4)) || text[4] != '-' ||
+        !all_digits(text.substr(5, 2)) || text[7] != '-' || !all_digits(text.substr(8, 2))) {
+        return false;
+    }
+    int const year = to_int(text.substr(0, 4));
+    int const month = to_int(text.substr(5, 2));
+    int const day = to_int(text.substr(8, 2));
+    static constexpr int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year == 0 || month < 1 || month > 12 || day < 1) {
+        return false;
+    }
+    int const max_day = days_in_month[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+    if (day > max_day) {
+        return false;
+    }
+    std::string_view const rest = text.substr(10);
+    if (rest.empty() || is_zone(rest)) {
+        return true;
+    }
+    return rest[0] == 'T' && is_time_part(rest.substr(1));
+}
+
+std::optional<protocol::update_identity> core_update_identity(std::string_view core_xml) {
+    // A Core fragment is a sequence of top-level elements, not a document: wrap it in a root so
+    // that an XML parser accepts it, and look only at top-level UpdateIdentity elements (the
+    // ones inside Relationships name prerequisites, not this revision).
+    std::string wrapped;
+    wrapped.reserve(core_xml.size() + 7);
+    wrapped.append("<r>").append(core_xml).append("</r>");
+    pugi::xml_document doc;
+    auto const parsed = doc.load_buffer(wrapped.data(), wrapped.size(), pugi::parse_default,
+                                        pugi::encoding_utf8);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    auto const identity = doc.first_child().child("UpdateIdentity");
+    if (!identity) {
+        return std::nullopt;
+    }
+    std::string_view const update_id = identity.attribute("UpdateID").value();
+    std::string_view number = identity.attribute("RevisionNumber").value();
+    bool const negative = !number.empty() && number[0] == '-';
+    if (!is_guid(update_id) || !all_digits(negative ? number.substr(1) : number) ||
+        number.size() > 11) {
+        return std::nullopt;
+    }
+    long long value = 0;
+    for (char c : negative ? number.substr(1) : number) {
+        value = value * 10 + (c - '0');
+    }
+    value = negative ? -value : value;
+    if (value < std::numeric_limits<std::int32_t>::min() ||
+        value > std::numeric_limits<std::int32_t>::max()) {
+        return std::nullopt;
+    }
+    return protocol::update_identity{lower(update_id), static_cast<std::int32_t>(value)};
+}
+
+namespace detail {
+
+void violation_sink::add(std::string_view rule, std::string message) {
+    items_.push_back({std::string(rule), e_.index, e_.round, e_.op, std::move(message)});
+}
+
+std::string revision_text(std::int32_t id) { return "revision " + std::to_string(id); }
+
+std::string join_ids(const std::vector<std::int32_t>& ids) {
+    std::string out;
+    for (auto id : ids) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        out += std::to_string(id);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<violation> check_exchange(const checked_exchange& e, const rule_options& o) {
+    detail::violation_sink out(e);
+    if (!e.reply) {
+        out.add("response-parseable", "the answer could not be parsed: " +
+                                          (e.parse_problem.empty() ? std::string("no reason given")
+                                                                   : e.parse_problem));
+        return std::move(out.items());
+    }
+    if (auto const* fault = std::get_if<protocol::soap_fault>(&*e.reply)) {
+        detail::check_fault(e, *fault, o, out);
+        return std::move(out.items());
+    }
+    if (e.http_status != 200) {
+        out.add("response-http-status", "HTTP status " + std::to_string(e.http_status) + " with a " +
+                                            std::string(protocol::operation_name(e.op)) +
+                                            " answer that is not a fault (expected 200)");
+    }
+    auto const& r = std::get<protocol::response>(*e.reply);
+    if (auto const* s = std::get_if<protocol::sync_updates_response>(&r)) {
+        if (!s->result) {
+            out.add("sync-result-present", "the SyncUpdatesResponse holds no SyncUpdatesResult");
+        } else {
+            detail::check_sync_info(e, *s->result, o, out);
+        }
+    } else if (auto const* p = std::get_if<protocol::sync_printer_catalog_response>(&r)) {
+        if (!p->result) {
+            out.add("sync-result-present",
+                    "the SyncPrinterCatalogResponse holds no SyncPrinterCatalogResult");
+        } else {
+            detail::check_sync_info(e, *p->result, o, out);
+        }
+    }
+    return std::move(out.items());
+}
+
+std::vector<violation> check_run(const std::vector<checked_exchange>& run, const rule_options& o) {
+    std::vector<violation> out;
+    const checked_exchange* previous_round = nullptr;
+    for (auto const& e : run) {
+        auto v = check_exchange(e, o);
+        out.insert(out.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+        if (e.op != protocol::operation::sync_updates) {
+            continue;
+        }
+        if (previous_round != nullptr && e.round == previous_round->round + 1) {
+            check_truncated_false(*previous_round, e, out);
+        }
+        previous_round = &e;
+    }
+    // The cross-round rule reports on the earlier round; keep the documented exchange order.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const violation& a, const violation& b) { return a.exchange < b.exchange; });
+    return out;
+}
+
+}  // namespace wsuslab::mitigation
