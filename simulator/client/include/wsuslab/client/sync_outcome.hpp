@@ -106,6 +106,9 @@ struct sync_outcome {
     std::vector<exchange> exchanges;
     std::vector<log_line> log;
     std::vector<download_record> downloads;
+    /// Problems the agent tolerated, e.g. an unparsable Core fragment (the revision is then
+    /// cached as not applicable so that the server does not send it again).
+    std::vector<std::string> warnings;
     /// The cache after the run: client ID, cookie and every revision with its state.
     client_cache cache;
     /// Software and driver updates (not categories or detectoids) by applicability state, where

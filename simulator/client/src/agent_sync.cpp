@@ -1,0 +1,296 @@
+// The SyncUpdates loop (software rounds, driver pass), classification of received revisions by
+// their applicability rules, GetExtendedUpdateInfo batches and content checks.
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include <wsuslab/protocol/core_fragment.hpp>
+
+#include "agent_impl.hpp"
+
+namespace wsuslab::client::detail {
+namespace {
+
+std::optional<std::vector<std::int32_t>> non_empty(std::vector<std::int32_t> ids) {
+    if (ids.empty()) {
+        return std::nullopt;  // sent as an absent element, as for a fresh client
+    }
+    return ids;
+}
+
+// The text of the first <Title> element of a LocalizedProperties fragment, "" when absent.
+std::string title_of(const std::string& xml) {
+    auto const open = xml.find("<Title>");
+    if (open == std::string::npos) {
+        return {};
+    }
+    auto const start = open + 7;
+    auto const close = xml.find("</Title>", start);
+    return close == std::string::npos ? std::string{} : xml.substr(start, close - start);
+}
+
+}  // namespace
+
+void agent::store_update(const protocol::update_info& u, bool driver_pass) {
+    cached_revision cr;
+    cr.revision_id = u.id;
+    cr.is_leaf = u.is_leaf;
+    cr.deploy = u.deploy;
+    cr.core_xml = u.xml.value_or("");
+    cr.kind = driver_pass ? update_kind::driver : update_kind::software;
+    if (auto const old = cache_.revisions.find(u.id); old != cache_.revisions.end()) {
+        cr.title = old->second.title;
+    }
+    auto parsed = protocol::parse_core_with_rules(cr.core_xml);
+    if (auto const* err = std::get_if<protocol::core_fragment_error>(&parsed)) {
+        // Cache it anyway (as not applicable) so that the next round does not get it again.
+        std::string const w = "revision " + std::to_string(u.id) + ": bad Core XML: " + err->problem;
+        out_.warnings.push_back(w);
+        log_.pt("WARNING: " + w);
+        cr.state = protocol::applicability_state::not_applicable;
+        cache_.revisions[u.id] = std::move(cr);
+        return;
+    }
+    auto const& pc = std::get<protocol::parsed_core>(parsed);
+    cr.update_id = pc.fragment.identity.update_id;
+    cr.revision_number = pc.fragment.identity.revision_number;
+    if (auto const k = update_kind_from_name(pc.fragment.update_type)) {
+        cr.kind = *k;
+    } else {
+        out_.warnings.push_back("revision " + std::to_string(u.id) + ": unknown UpdateType '" +
+                                pc.fragment.update_type + "', treated as Software");
+    }
+    // Categories have no rules; WUA reports them installed so that updates gated on a product or
+    // classification category can arrive (protocol.md §7.3 Note B).
+    cr.state = cr.kind == update_kind::category
+                   ? protocol::applicability_state::installed
+                   : protocol::evaluate_state(pc.rules, opt_.profile.machine);
+    cache_.revisions[u.id] = std::move(cr);
+}
+
+void agent::reevaluate() {
+    for (auto& [id, rev] : cache_.revisions) {
+        if (rev.kind == update_kind::category) {
+            rev.state = protocol::applicability_state::installed;
+            continue;
+        }
+        auto parsed = protocol::parse_core_with_rules(rev.core_xml);
+        if (auto const* pc = std::get_if<protocol::parsed_core>(&parsed)) {
+            rev.state = protocol::evaluate_state(pc->rules, opt_.profile.machine);
+        } else {
+            rev.state = protocol::applicability_state::not_applicable;
+        }
+    }
+}
+
+void agent::absorb(const protocol::sync_info& info, bool driver) {
+    if (info.new_cookie) {
+        cache_.cookie = *info.new_cookie;
+    }
+    if (info.out_of_scope_revision_ids) {
+        for (auto id : *info.out_of_scope_revision_ids) {
+            cache_.revisions.erase(id);
+        }
+    }
+    if (info.changed_updates) {
+        for (auto const& u : *info.changed_updates) {
+            auto const it = cache_.revisions.find(u.id);
+            if (it == cache_.revisions.end() || (u.xml && !u.xml->empty())) {
+                store_update(u, driver);
+                continue;
+            }
+            if (u.deploy) {
+                it->second.deploy = u.deploy;
+            }
+            it->second.is_leaf = u.is_leaf;
+        }
+    }
+    if (info.new_updates) {
+        for (auto const& u : *info.new_updates) {
+            store_update(u, driver);
+        }
+    }
+    if (!driver) {
+        driver_sync_not_needed_ = info.driver_sync_not_needed;
+    }
+}
+
+outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
+    if (rounds_ >= opt_.max_rounds) {
+        log_.pt("WARNING: Exceeded max server round trips: " + format_hresult(hr::exceeded_max_server_trips));
+        return failure{sync_verdict::failed, hr::exceeded_max_server_trips,
+                       "SyncUpdates: more than " + std::to_string(opt_.max_rounds) +
+                           " round trips to the server in one detection",
+                       std::nullopt};
+    }
+    ++rounds_;
+    round_trace trace;
+    trace.attempt = attempt_;
+    trace.round = rounds_;
+    trace.driver_pass = driver;
+    auto build = [this, driver, &trace]() -> protocol::request {
+        std::vector<std::int32_t> installed;
+        std::vector<std::int32_t> other;
+        std::vector<std::int32_t> drivers;
+        for (auto const& [id, rev] : cache_.revisions) {
+            if (rev.kind == update_kind::driver) {
+                drivers.push_back(id);
+            } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
+                installed.push_back(id);
+            } else {
+                other.push_back(id);
+            }
+        }
+        trace.installed_non_leaf = installed.size();
+        trace.other_cached = driver ? 0 : other.size();
+        trace.cached_drivers = drivers.size();
+        protocol::sync_update_parameters p;
+        p.express_query = false;
+        p.skip_software_sync = driver;
+        p.installed_non_leaf_update_ids = non_empty(std::move(installed));
+        if (!driver) {
+            p.other_cached_update_ids = non_empty(std::move(other));
+        } else {
+            p.system_spec = std::vector<protocol::device>{};  // the profile declares no devices
+        }
+        p.cached_driver_ids = non_empty(std::move(drivers));
+        protocol::sync_updates_request req;
+        req.cookie_ = cache_.cookie;
+        req.parameters = std::move(p);
+        return req;
+    };
+    auto r = call(protocol::operation::sync_updates, client_url(), build);
+    if (auto* f = std::get_if<failure>(&r)) {
+        trace.faulted = true;
+        out_.rounds.push_back(std::move(trace));
+        return *f;
+    }
+    auto const* resp = std::get_if<protocol::sync_updates_response>(&std::get<protocol::response>(r));
+    if (resp == nullptr || !resp->result) {
+        trace.faulted = true;
+        out_.rounds.push_back(std::move(trace));
+        return failure{sync_verdict::failed, hr::soapclient_parse,
+                       "SyncUpdates: the response has no SyncUpdatesResult", std::nullopt};
+    }
+    protocol::sync_info const& info = *resp->result;
+    if (info.new_updates) {
+        trace.new_updates = info.new_updates->size();
+        for (auto const& u : *info.new_updates) {
+            trace.new_update_ids.push_back(u.id);
+        }
+    }
+    trace.changed_updates = info.changed_updates ? info.changed_updates->size() : 0;
+    trace.out_of_scope = info.out_of_scope_revision_ids ? info.out_of_scope_revision_ids->size() : 0;
+    trace.truncated = info.truncated;
+    trace.driver_sync_not_needed = info.driver_sync_not_needed;
+    out_.rounds.push_back(std::move(trace));
+    absorb(info, driver);
+    return info;
+}
+
+std::optional<failure> agent::software_pass() {
+    for (;;) {
+        auto r = sync_round(false);
+        if (auto* f = std::get_if<failure>(&r)) {
+            return *f;
+        }
+        auto const& info = std::get<protocol::sync_info>(r);
+        // Always stop on an empty NewUpdates (protocol.md §8.3); anything received goes into one
+        // of the three lists, so the server never has to send it twice.
+        if (!info.new_updates || info.new_updates->empty()) {
+            return std::nullopt;
+        }
+    }
+}
+
+std::optional<failure> agent::driver_pass() {
+    if (driver_sync_not_needed_ && *driver_sync_not_needed_ == "true") {
+        return std::nullopt;
+    }
+    for (;;) {
+        auto r = sync_round(true);
+        if (auto* f = std::get_if<failure>(&r)) {
+            return *f;
+        }
+        auto const& info = std::get<protocol::sync_info>(r);
+        if (!info.truncated || !info.new_updates || info.new_updates->empty()) {
+            return std::nullopt;
+        }
+    }
+}
+
+std::vector<std::int32_t> agent::needed_ids() const {
+    std::vector<std::int32_t> ids;
+    for (auto const& [id, rev] : cache_.revisions) {
+        bool const offered_kind = rev.kind == update_kind::software || rev.kind == update_kind::driver;
+        bool const offered_action =
+            rev.deploy && (rev.deploy->action == protocol::deployment_action::install ||
+                           rev.deploy->action == protocol::deployment_action::optional_install);
+        if (offered_kind && offered_action && rev.state == protocol::applicability_state::needed) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
+std::optional<failure> agent::extended_info(std::vector<protocol::file_location>& files) {
+    std::vector<std::int32_t> const ids = needed_ids();
+    if (ids.empty()) {
+        return std::nullopt;
+    }
+    log_.pt("+++++++++++ PT: Synchronizing extended update info +++++++++++");
+    log_.pt("+ ServiceId = " + std::string(wsus_service_id) + ", Server URL = " + client_url());
+    std::size_t const batch = std::max<std::size_t>(1, cache_.config->max_extended_updates_per_request);
+    std::set<std::string> seen_digests;
+    for (std::size_t start = 0; start < ids.size(); start += batch) {
+        std::vector<std::int32_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), start + batch)));
+        auto build = [this, &chunk]() -> protocol::request {
+            protocol::get_extended_update_info_request req;
+            req.cookie_ = cache_.cookie;
+            req.revision_ids = chunk;
+            req.info_types = protocol::string_list{"Extended", "LocalizedProperties"};
+            req.locales = opt_.locales;
+            return req;
+        };
+        auto r = call(protocol::operation::get_extended_update_info, client_url(), build);
+        if (auto* f = std::get_if<failure>(&r)) {
+            return *f;
+        }
+        auto const* resp =
+            std::get_if<protocol::get_extended_update_info_response>(&std::get<protocol::response>(r));
+        if (resp == nullptr || !resp->result) {
+            continue;
+        }
+        if (resp->result->updates) {
+            for (auto const& data : *resp->result->updates) {
+                ++out_.extended_info_fragments;
+                // The Extended fragment names each file by its digest: remember whose it is.
+                if (data.xml) {
+                    for (auto const& loc : resp->result->file_locations.value_or(
+                             std::vector<protocol::file_location>{})) {
+                        if (loc.file_digest &&
+                            data.xml->find("\"" + *loc.file_digest + "\"") != std::string::npos) {
+                            file_owner_[*loc.file_digest] = data.id;
+                        }
+                    }
+                }
+                auto const it = cache_.revisions.find(data.id);
+                std::string const title = data.xml ? title_of(*data.xml) : std::string{};
+                if (it != cache_.revisions.end() && !title.empty()) {
+                    it->second.title = title;
+                }
+            }
+        }
+        if (resp->result->file_locations) {
+            for (auto const& loc : *resp->result->file_locations) {
+                if (loc.file_digest && seen_digests.insert(*loc.file_digest).second) {
+                    files.push_back(loc);
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace wsuslab::client::detail
