@@ -1,0 +1,171 @@
+// The legacy model: .NET Hashtable.Add semantics in GetSyncInfo (kb954960.md §6).
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <wsuslab/mitigation/get_sync_info.hpp>
+
+#include "model_test_catalogs.hpp"
+
+namespace wsuslab::mitigation {
+namespace {
+
+using protocol::deployment_action;
+using test::catalog_builder;
+using test::ids;
+using test::must_succeed;
+using test::request;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const std::vector<std::string> office_groups{all_computers_group, "Office 2003"};
+
+// Revision 8862 sits behind the "Office 2003 installed" detectoid 100 and has two rows that
+// apply to the same client (kb954960.md §13).
+catalog office_catalog() {
+    catalog_builder b;
+    b.add(100, update_type::detectoid);
+    b.add(101, update_type::detectoid);  // some other product, ungated
+    b.add(8862);
+    b.add(300);
+    b.prereq(8862, {100}).prereq(300, {101});
+    b.deploy(8862, all_computers_group);
+    b.deploy(8862, "Office 2003");
+    b.deploy(300);
+    return b.build();
+}
+
+duplicate_key_error must_fail(const sync_outcome& o) {
+    if (auto const* e = std::get_if<duplicate_key_error>(&o)) {
+        return *e;
+    }
+    ADD_FAILURE() << "expected the request to fail";
+    return {};
+}
+
+TEST(LegacyModelTest, FailsOnceTheDuplicateRevisionIsReachable) {
+    catalog const c = office_catalog();
+    auto const m = make_legacy_model();
+    duplicate_key_error const e = must_fail(m->get_sync_info(c, request({100}, {101}, office_groups)));
+    EXPECT_EQ(e.table, "deploymentTable");
+    EXPECT_EQ(e.key_in_dictionary, 8862);
+    EXPECT_EQ(e.key_being_added, 8862);
+    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'");
+}
+
+TEST(LegacyModelTest, StackFramesAreThoseOfTheAdvisory) {
+    duplicate_key_error const e{"deploymentTable", 8862, 8862};
+    EXPECT_THAT(
+        e.stack_frames(),
+        ElementsAre(
+            "at System.Collections.Hashtable.Insert(Object key, Object nvalue, Boolean add)",
+            "at System.Collections.Hashtable.Add(Object key, Object value)",
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.GetSyncInfo(DataAccess dataAccess, "
+            "Hashtable stateTable, Hashtable deploymentTable, Boolean haveGroupsChanged, Boolean doChunking)",
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync(DataAccess dataAccess, "
+            "UnencryptedCookieData cookieData, Int32[] installedNonLeafUpdateIds, Int32[] leafUpdateIds, "
+            "Boolean haveGroupsChanged, Boolean expressQuery)",
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
+            "SyncUpdateParameters parameters)",
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
+            "SyncUpdateParameters parameters)",
+            "at Microsoft.UpdateServices.Internal.Client.SyncUpdates(Cookie cookie, SyncUpdateParameters "
+            "parameters)"));
+}
+
+TEST(LegacyModelTest, ClientsWithoutTheDetectoidNeverReachTheDuplicate) {
+    catalog const c = office_catalog();
+    auto const m = make_legacy_model();
+    sync_result r = must_succeed(m->get_sync_info(c, request({}, {}, office_groups)));
+    EXPECT_THAT(ids(r.new_updates), ElementsAre(100, 101));
+    // Detectoid 100 evaluated as not installed; the other product's layer still arrives.
+    r = must_succeed(m->get_sync_info(c, request({101}, {100}, office_groups)));
+    EXPECT_THAT(ids(r.new_updates), ElementsAre(300));
+}
+
+TEST(LegacyModelTest, ClearingTheClientCacheDoesNotHelp) {
+    catalog const c = office_catalog();
+    auto const m = make_legacy_model();
+    for (auto const& req : {request({100}, {}, office_groups), request({100}, {101, 300, 8862}, office_groups)}) {
+        EXPECT_EQ(must_fail(m->get_sync_info(c, req)).key_being_added, 8862);
+    }
+}
+
+TEST(LegacyModelTest, RowsOfGroupsTheClientIsNotInDoNotCollide) {
+    catalog const c = office_catalog();
+    auto const m = make_legacy_model();
+    sync_result const r = must_succeed(m->get_sync_info(c, request({100, 101})));
+    EXPECT_THAT(ids(r.new_updates), ElementsAre(300, 8862));
+}
+
+TEST(LegacyModelTest, ReportsTheLowestDuplicatedRevisionId) {
+    catalog_builder b;
+    b.add(7);
+    b.add(5);
+    b.deploy(7);
+    b.deploy(7);
+    b.deploy(5, "A");
+    b.deploy(5, "B");
+    duplicate_key_error const e =
+        must_fail(make_legacy_model()->get_sync_info(b.build(), request({}, {}, {"A", "B", all_computers_group})));
+    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '5'  Key being added: '5'");
+}
+
+TEST(LegacyModelTest, DuplicateOfTheOtherPassTypeDoesNotFailThisPass) {
+    catalog_builder b;
+    b.add(60, update_type::driver);
+    b.add(61);
+    b.deploy(60);
+    b.deploy(60, "Drivers");
+    b.deploy(61);
+    catalog const c = b.build();
+    auto const m = make_legacy_model();
+    auto req = request({}, {}, {all_computers_group, "Drivers"});
+    EXPECT_THAT(ids(must_succeed(m->get_sync_info(c, req)).new_updates), ElementsAre(61));
+    req.skip_software_sync = true;
+    EXPECT_EQ(must_fail(m->get_sync_info(c, req)).key_being_added, 60);
+}
+
+TEST(LegacyModelTest, StateTableOverwritesRepeatedIdsByDefault) {
+    catalog const c = office_catalog();
+    sync_result const r = must_succeed(make_legacy_model()->get_sync_info(c, request({101}, {101, 100, 100})));
+    EXPECT_THAT(ids(r.new_updates), ElementsAre(300));
+    EXPECT_THAT(r.resolved, IsEmpty());
+}
+
+TEST(LegacyModelTest, StateTableWithAddFailsOnAnIdInBothLists) {
+    catalog const c = office_catalog();
+    auto const m = make_legacy_model(legacy_options{true});
+    duplicate_key_error const e = must_fail(m->get_sync_info(c, request({101}, {100, 101})));
+    EXPECT_EQ(e.table, "stateTable");
+    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '101'  Key being added: '101'");
+    // SoftwareSync fills the state table before it calls GetSyncInfo.
+    auto const frames = e.stack_frames();
+    ASSERT_EQ(frames.size(), 6U);
+    EXPECT_EQ(frames[1], "at System.Collections.Hashtable.Add(Object key, Object value)");
+    EXPECT_THAT(frames[2], ::testing::StartsWith("at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync("));
+    // Distinct IDs pass.
+    EXPECT_THAT(ids(must_succeed(m->get_sync_info(c, request({101}, {100}))).new_updates), ElementsAre(300));
+}
+
+TEST(LegacyModelTest, StateTableWithAddChecksTheDriverCacheInTheDriverPass) {
+    catalog const c = office_catalog();
+    auto req = request();
+    req.skip_software_sync = true;
+    req.cached_driver_ids = {9, 9};
+    EXPECT_EQ(must_fail(make_legacy_model(legacy_options{true})->get_sync_info(c, req)).key_in_dictionary, 9);
+}
+
+TEST(LegacyModelTest, KindAndName) {
+    EXPECT_EQ(make_legacy_model()->kind(), model_kind::legacy);
+    EXPECT_EQ(make_model(model_kind::legacy)->kind(), model_kind::legacy);
+    EXPECT_EQ(model_name(model_kind::legacy), "legacy");
+    EXPECT_EQ(model_name(model_kind::fixed), "fixed");
+}
+
+}  // namespace
+}  // namespace wsuslab::mitigation
