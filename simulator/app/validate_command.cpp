@@ -57,6 +57,8 @@ int run_validate(const validate_args& a) {
     options.server_url = client::trim_trailing_slash(a.server);
     options.probes = std::get<std::vector<mitigation::client_profile>>(std::move(probes));
     options.rules.fault_status_200_configured = a.fault_status_200;
+    // Probes register as computers (the protocol requires it) but leave no reporting events.
+    options.client.report_events = false;
     client::http_transport_options transport;
     if (!a.proxy.empty()) {
         transport.proxy_url = a.proxy;
