@@ -175,10 +175,11 @@ struct exchange_replayer::impl {
                 best_diff = std::move(d);
             }
         }
-        if (best == entries.size()) {
-            m.difference = cmp.soap && !facts.parsed && facts.operation_name == "Invalid"
-                               ? "request does not parse: " + facts.parse_problem
-                               : "no recorded " + cmp.operation + " exchange";
+        if (cmp.soap && !cmp.parsed && (best == entries.size() || !best_diff.empty())) {
+            // Only a byte-identical recorded bad request could have matched; say why it is bad.
+            m.difference = "request does not parse: " + facts.parse_problem;
+        } else if (best == entries.size()) {
+            m.difference = "no recorded " + cmp.operation + " exchange";
         } else {
             m.nearest = exchanges[best].name;
             if (!best_diff.empty()) {

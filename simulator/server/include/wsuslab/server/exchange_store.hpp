@@ -36,8 +36,9 @@ public:
     exchange_result(exchange_error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
     explicit operator bool() const { return v_.index() == 0; }
     bool ok() const { return v_.index() == 0; }
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
+    T& value() & { return std::get<0>(v_); }
+    const T& value() const& { return std::get<0>(v_); }
+    T value() && { return std::get<0>(std::move(v_)); }  ///< lets `open(...).value()` move out
     const exchange_error& error() const { return std::get<1>(v_); }
 
 private:
