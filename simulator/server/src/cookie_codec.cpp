@@ -1,0 +1,334 @@
+#include <wsuslab/server/cookie_codec.hpp>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+namespace wsuslab::server {
+namespace {
+
+constexpr std::string_view payload_magic = "WLC1";
+constexpr std::size_t mac_size = 32;
+// A cookie carries a handful of short strings; anything larger is not one of ours.
+constexpr std::uint32_t max_field_bytes = 64 * 1024;
+constexpr std::uint32_t max_groups = 1024;
+
+void put_u32(std::string& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<char>((v >> shift) & 0xFFU));
+    }
+}
+
+void put_field(std::string& out, std::string_view s) {
+    put_u32(out, static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+}
+
+void put_i64(std::string& out, std::int64_t v) { put_field(out, std::to_string(v)); }
+
+class reader {
+public:
+    explicit reader(std::string_view data) : data_(data) {}
+
+    std::optional<std::uint32_t> u32() {
+        if (data_.size() - pos_ < 4) {
+            return std::nullopt;
+        }
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+            v = (v << 8) | static_cast<unsigned char>(data_[pos_++]);
+        }
+        return v;
+    }
+
+    std::optional<std::string> field() {
+        auto n = u32();
+        if (!n || *n > max_field_bytes || data_.size() - pos_ < *n) {
+            return std::nullopt;
+        }
+        std::string s(data_.substr(pos_, *n));
+        pos_ += *n;
+        return s;
+    }
+
+    std::optional<std::int64_t> i64() {
+        auto s = field();
+        if (!s || s->empty() || s->size() > 20) {
+            return std::nullopt;
+        }
+        std::int64_t v = 0;
+        bool negative = false;
+        std::size_t i = 0;
+        if ((*s)[0] == '-') {
+            negative = true;
+            i = 1;
+        }
+        if (i == s->size()) {
+            return std::nullopt;
+        }
+        for (; i < s->size(); ++i) {
+            const char c = (*s)[i];
+            if (c < '0' || c > '9') {
+                return std::nullopt;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return negative ? -v : v;
+    }
+
+    bool done() const { return pos_ == data_.size(); }
+
+private:
+    std::string_view data_;
+    std::size_t pos_ = 0;
+};
+
+std::string encode_payload(const cookie_payload& p) {
+    std::string out(payload_magic);
+    out.push_back(static_cast<char>(p.kind));
+    put_field(out, p.client_id);
+    put_field(out, p.dns_name);
+    put_u32(out, static_cast<std::uint32_t>(p.groups.size()));
+    for (auto const& g : p.groups) {
+        put_field(out, g);
+    }
+    put_field(out, p.server_identity);
+    put_field(out, p.config_last_change);
+    put_field(out, p.protocol_version);
+    put_i64(out, p.issued_ms);
+    put_i64(out, p.expires_ms);
+    put_field(out, p.watermark);
+    out.push_back(p.registered ? '\1' : '\0');
+    return out;
+}
+
+std::optional<cookie_payload> decode_payload(std::string_view data) {
+    if (data.size() < payload_magic.size() + 1 || data.substr(0, payload_magic.size()) != payload_magic) {
+        return std::nullopt;
+    }
+    cookie_payload p;
+    const auto kind = static_cast<unsigned char>(data[payload_magic.size()]);
+    if (kind != static_cast<unsigned char>(cookie_kind::authorization) &&
+        kind != static_cast<unsigned char>(cookie_kind::client)) {
+        return std::nullopt;
+    }
+    p.kind = static_cast<cookie_kind>(kind);
+    // The registered flag is the last byte; everything between is length-prefixed.
+    if (data.size() < payload_magic.size() + 2) {
+        return std::nullopt;
+    }
+    const char flag = data.back();
+    if (flag != '\0' && flag != '\1') {
+        return std::nullopt;
+    }
+    p.registered = flag == '\1';
+    reader r(data.substr(payload_magic.size() + 1, data.size() - payload_magic.size() - 2));
+    auto client_id = r.field();
+    auto dns = r.field();
+    auto count = r.u32();
+    if (!client_id || !dns || !count || *count > max_groups) {
+        return std::nullopt;
+    }
+    p.client_id = std::move(*client_id);
+    p.dns_name = std::move(*dns);
+    for (std::uint32_t i = 0; i < *count; ++i) {
+        auto g = r.field();
+        if (!g) {
+            return std::nullopt;
+        }
+        p.groups.push_back(std::move(*g));
+    }
+    auto identity = r.field();
+    auto last_change = r.field();
+    auto version = r.field();
+    auto issued = r.i64();
+    auto expires = r.i64();
+    auto watermark = r.field();
+    if (!identity || !last_change || !version || !issued || !expires || !watermark || !r.done()) {
+        return std::nullopt;
+    }
+    p.server_identity = std::move(*identity);
+    p.config_last_change = std::move(*last_change);
+    p.protocol_version = std::move(*version);
+    p.issued_ms = *issued;
+    p.expires_ms = *expires;
+    p.watermark = std::move(*watermark);
+    return p;
+}
+
+std::array<unsigned char, mac_size> hmac_sha256(std::string_view key, std::string_view data) {
+    std::array<unsigned char, mac_size> out{};
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+    return out;
+}
+
+constexpr std::string_view alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int decode_char(char c) {
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+') {
+        return 62;
+    }
+    if (c == '/') {
+        return 63;
+    }
+    return -1;
+}
+
+void random_bytes(unsigned char* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) {
+        // OpenSSL's CSPRNG failing means the process cannot make keys at all.
+        throw std::runtime_error("RAND_bytes failed");
+    }
+}
+
+}  // namespace
+
+bool cookie_payload::operator==(const cookie_payload& o) const {
+    return kind == o.kind && client_id == o.client_id && dns_name == o.dns_name &&
+           groups == o.groups && server_identity == o.server_identity &&
+           config_last_change == o.config_last_change && protocol_version == o.protocol_version &&
+           issued_ms == o.issued_ms && expires_ms == o.expires_ms && watermark == o.watermark &&
+           registered == o.registered;
+}
+
+std::string_view cookie_open_error_name(cookie_open_error e) {
+    switch (e) {
+        case cookie_open_error::not_base64: return "not base64";
+        case cookie_open_error::too_short: return "too short";
+        case cookie_open_error::bad_signature: return "bad signature";
+        case cookie_open_error::malformed: return "malformed payload";
+    }
+    return "unknown";
+}
+
+cookie_codec::cookie_codec(std::string key) : key_(std::move(key)) {
+    if (key_.size() < 16) {
+        key_.resize(16, '\0');
+    }
+}
+
+cookie_codec cookie_codec::with_random_key() {
+    std::string key(32, '\0');
+    random_bytes(reinterpret_cast<unsigned char*>(key.data()), key.size());
+    return cookie_codec(std::move(key));
+}
+
+std::string cookie_codec::seal(const cookie_payload& payload) const {
+    std::string data = encode_payload(payload);
+    auto mac = hmac_sha256(key_, data);
+    data.append(reinterpret_cast<const char*>(mac.data()), mac.size());
+    return base64_encode(data);
+}
+
+std::variant<cookie_payload, cookie_open_error> cookie_codec::open(std::string_view text) const {
+    auto bytes = base64_decode(text);
+    if (!bytes) {
+        return cookie_open_error::not_base64;
+    }
+    if (bytes->size() <= mac_size) {
+        return cookie_open_error::too_short;
+    }
+    const std::string_view data(bytes->data(), bytes->size() - mac_size);
+    auto mac = hmac_sha256(key_, data);
+    if (CRYPTO_memcmp(mac.data(), bytes->data() + data.size(), mac_size) != 0) {
+        return cookie_open_error::bad_signature;
+    }
+    auto payload = decode_payload(data);
+    if (!payload) {
+        return cookie_open_error::malformed;
+    }
+    return std::move(*payload);
+}
+
+std::string base64_encode(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                                (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                                std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
+        out.push_back(alphabet[(v >> 18) & 63U]);
+        out.push_back(alphabet[(v >> 12) & 63U]);
+        out.push_back(alphabet[(v >> 6) & 63U]);
+        out.push_back(alphabet[v & 63U]);
+    }
+    const std::size_t rest = bytes.size() - i;
+    if (rest > 0) {
+        std::uint32_t v = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+        if (rest == 2) {
+            v |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+        }
+        out.push_back(alphabet[(v >> 18) & 63U]);
+        out.push_back(alphabet[(v >> 12) & 63U]);
+        out.push_back(rest == 2 ? alphabet[(v >> 6) & 63U] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) {
+        return std::nullopt;
+    }
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        int pad = 0;
+        std::uint32_t v = 0;
+        for (std::size_t j = 0; j < 4; ++j) {
+            const char c = text[i + j];
+            if (c == '=' && last && j >= 2) {
+                ++pad;
+                v <<= 6;
+                continue;
+            }
+            const int d = decode_char(c);
+            if (d < 0 || pad > 0) {
+                return std::nullopt;
+            }
+            v = (v << 6) | static_cast<std::uint32_t>(d);
+        }
+        out.push_back(static_cast<char>((v >> 16) & 0xFFU));
+        if (pad < 2) {
+            out.push_back(static_cast<char>((v >> 8) & 0xFFU));
+        }
+        if (pad < 1) {
+            out.push_back(static_cast<char>(v & 0xFFU));
+        }
+    }
+    return out;
+}
+
+std::string random_guid() {
+    std::array<unsigned char, 16> b{};
+    random_bytes(b.data(), b.size());
+    b[6] = static_cast<unsigned char>((b[6] & 0x0FU) | 0x40U);
+    b[8] = static_cast<unsigned char>((b[8] & 0x3FU) | 0x80U);
+    char buf[40];
+    std::snprintf(buf, sizeof buf,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                  b[15]);
+    return buf;
+}
+
+}  // namespace wsuslab::server

@@ -1,0 +1,309 @@
+// Metadata sync (protocol.md §4.5–§4.8, §7): StartCategoryScan, SyncUpdates through the chosen
+// GetSyncInfo model, SyncPrinterCatalog, RefreshCache.
+
+#include <algorithm>
+#include <map>
+
+#include "service_impl.hpp"
+#include "service_time.hpp"
+#include "targeting.hpp"
+
+namespace wsuslab::server {
+namespace {
+
+using detail::app_fault;
+using protocol::error_code;
+
+app_fault fault(error_code code, std::string message = {}) { return app_fault{code, std::move(message), {}}; }
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (auto const& s : items) {
+        out += (out.empty() ? "" : ";") + s;
+    }
+    return out;
+}
+
+bool mentions_printer(const mitigation::revision& r) {
+    const auto lower = [](const std::string& s) { return detail::to_lower(s); };
+    return lower(r.classification).find("printer") != std::string::npos ||
+           lower(r.product).find("printer") != std::string::npos ||
+           lower(r.title).find("printer") != std::string::npos;
+}
+
+}  // namespace
+
+detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& call,
+                                                           const protocol::start_category_scan_request& r) {
+    // The operation exists only on servers of protocol 3.2 and later (protocol.md §4.2).
+    if (!detail::version_at_least(scenario->server.protocol_version, 3, 2)) {
+        return detail::plain_fault{protocol::fault_code::client,
+                                   "StartCategoryScan is not offered by a server of protocol version " +
+                                       scenario->server.protocol_version + " (it needs 3.2)"};
+    }
+    if (!r.requested_categories) {
+        return fault(error_code::invalid_parameters, "requestedCategories");
+    }
+    // WSUS 3.0 SP2 rejects 200 or more categories (protocol.md §4.5, <52>).
+    if (r.requested_categories->size() >= 200) {
+        return fault(error_code::invalid_parameters, "requestedCategories");
+    }
+    // Disjunctive normal form: AND-groups by IndexOfAndGroup, in order of first appearance.
+    std::vector<std::int32_t> order;
+    std::map<std::int32_t, std::vector<const mitigation::revision*>> groups;
+    std::map<std::int32_t, bool> dropped;
+    protocol::string_list errors;
+    for (auto const& rel : *r.requested_categories) {
+        if (groups.count(rel.index_of_and_group) == 0) {
+            order.push_back(rel.index_of_and_group);
+            groups[rel.index_of_and_group];
+        }
+        const mitigation::revision* cat = index->category(rel.category_id);
+        if (cat == nullptr) {
+            if (std::none_of(errors.begin(), errors.end(), [&](const std::string& e) { return detail::iequals(e, rel.category_id); })) {
+                errors.push_back(rel.category_id);
+            }
+            dropped[rel.index_of_and_group] = true;
+            continue;
+        }
+        groups[rel.index_of_and_group].push_back(cat);
+    }
+    protocol::string_list preferred;
+    auto add_preferred = [&](const mitigation::revision* cat) {
+        if (std::none_of(preferred.begin(), preferred.end(), [&](const std::string& p) { return detail::iequals(p, cat->update_id); })) {
+            preferred.push_back(cat->update_id);
+        }
+    };
+    for (const std::int32_t g : order) {
+        if (dropped[g]) {
+            continue;
+        }
+        const auto& cats = groups[g];
+        const auto classifications = std::count_if(cats.begin(), cats.end(), [](const mitigation::revision* c) {
+            return detail::scenario_index::is_classification(*c);
+        });
+        if (cats.size() == 1 && classifications == 0) {
+            add_preferred(cats.front());
+        } else if (cats.size() == 2 && classifications == 1) {
+            add_preferred(detail::scenario_index::is_classification(*cats[0]) ? cats[1] : cats[0]);
+        } else {
+            // Any other shape cannot be served by a product filter: no preference at all.
+            preferred.clear();
+            break;
+        }
+    }
+    call.detail.push_back("preferred=" + std::to_string(preferred.size()));
+    protocol::start_category_scan_response resp;
+    resp.preferred_category_ids = std::move(preferred);
+    resp.requested_category_ids_in_error = std::move(errors);
+    return protocol::response(std::move(resp));
+}
+
+detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, const protocol::sync_updates_request& r) {
+    auto checked = check_cookie(call, r.cookie_, true, true);
+    if (auto* f = std::get_if<app_fault>(&checked)) {
+        return *f;
+    }
+    cookie_payload& cookie = std::get<cookie_payload>(checked);
+    if (!r.parameters) {
+        return fault(error_code::invalid_parameters, "parameters");
+    }
+    const protocol::sync_update_parameters& p = *r.parameters;
+    if (p.system_spec && !p.skip_software_sync) {
+        return fault(error_code::invalid_parameters, "parameters.SystemSpec");
+    }
+    // WSUS's web.config limits (protocol.md §5.1): the codec checks them too, this keeps the
+    // service right whatever limits the codec was given.
+    const auto too_long = [](const std::optional<protocol::id_list>& l, std::size_t max) { return l && l->size() > max; };
+    if (too_long(p.installed_non_leaf_update_ids, options.limits.max_installed_non_leaf_ids)) {
+        return fault(error_code::invalid_parameters, "parameters.InstalledNonLeafUpdateIDs");
+    }
+    if (too_long(p.other_cached_update_ids, options.limits.max_array_items)) {
+        return fault(error_code::invalid_parameters, "parameters.OtherCachedUpdateIDs");
+    }
+    if (too_long(p.cached_driver_ids, options.limits.max_array_items)) {
+        return fault(error_code::invalid_parameters, "parameters.CachedDriverIDs");
+    }
+
+    std::string decided_by;
+    const mitigation::model_kind kind = detail::group_model(*scenario, cookie.groups, &decided_by).value_or(default_model);
+    const mitigation::get_sync_info_model& model =
+        kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
+    call.model = std::string(mitigation::model_name(kind));
+
+    mitigation::sync_request sr;
+    sr.groups = cookie.groups;
+    sr.installed_non_leaf = p.installed_non_leaf_update_ids.value_or(protocol::id_list{});
+    sr.other_cached = p.other_cached_update_ids.value_or(protocol::id_list{});
+    sr.cached_driver_ids = p.cached_driver_ids.value_or(protocol::id_list{});
+    sr.skip_software_sync = p.skip_software_sync;
+    sr.watermark = cookie.watermark;
+    sr.page_size = scenario->server.page_size;
+    sr.client_supports_1_8_fields = detail::version_at_least(cookie.protocol_version, 1, 8);
+    call.detail.push_back("groups=" + join(cookie.groups));
+    call.detail.push_back("model=" + call.model + (decided_by.empty() ? "" : " (group " + decided_by + ")"));
+    call.detail.push_back("installedNonLeaf=" + std::to_string(sr.installed_non_leaf.size()) +
+                          ", otherCached=" + std::to_string(sr.other_cached.size()));
+
+    mitigation::sync_outcome outcome = model.get_sync_info(*catalog, sr);
+    if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
+        metrics.record_duplicates_met();
+        call.detail.push_back("duplicate=" + std::to_string(dup->key_being_added) + " in " + dup->table);
+        // The .NET exception as WSUS 3.0 SP1 logged it (kb954960.md §2.4), then the fault.
+        return app_fault{error_code::internal_server_error, "",
+                         {log_line{log_severity::error, detail::canonical_log_source(call.op),
+                                   "System.ArgumentException: " + dup->message(), dup->stack_frames()}}};
+    }
+    mitigation::sync_result& result = std::get<mitigation::sync_result>(outcome);
+    for (auto const& a : result.resolved) {
+        call.extra_log.push_back(log_line{log_severity::warning, "ClientImplementation.GetSyncInfo", a.to_string(), {}});
+    }
+    if (!result.resolved.empty()) {
+        metrics.record_duplicates_resolved(result.resolved.size());
+    }
+    call.detail.push_back("new=" + std::to_string(result.new_updates.size()) +
+                          ", outOfScope=" + std::to_string(result.out_of_scope.size()) +
+                          ", truncated=" + (result.truncated ? "true" : "false"));
+
+    protocol::sync_info si;
+    si.new_updates = std::move(result.new_updates);
+    if (!result.out_of_scope.empty()) {
+        si.out_of_scope_revision_ids = std::move(result.out_of_scope);
+    }
+    if (!result.changed_updates.empty()) {
+        si.changed_updates = std::move(result.changed_updates);
+    }
+    si.truncated = result.truncated;
+    if (!result.new_watermark.empty()) {
+        cookie.watermark = result.new_watermark;
+    }
+    // Server >= 3.2 and client >= 1.7 only (protocol.md §4.2): tell the client whether a driver
+    // pass can find anything for its groups.
+    if (detail::version_at_least(scenario->server.protocol_version, 3, 2) &&
+        detail::version_at_least(cookie.protocol_version, 1, 7)) {
+        const auto scope = index->in_scope(cookie.groups);
+        const bool any_driver = std::any_of(scope.begin(), scope.end(), [&](std::int32_t id) {
+            const auto* rev = index->revision(id);
+            return rev != nullptr && rev->type == mitigation::update_type::driver;
+        });
+        si.driver_sync_not_needed = any_driver ? "false" : "true";
+    }
+    si.new_cookie = issue_cookie(call, std::move(cookie));
+    protocol::sync_updates_response resp;
+    resp.result = std::move(si);
+    return protocol::response(std::move(resp));
+}
+
+detail::op_outcome wsus_service::impl::sync_printer_catalog(detail::soap_call& call,
+                                                            const protocol::sync_printer_catalog_request& r) {
+    auto checked = check_cookie(call, r.cookie_, true, true);
+    if (auto* f = std::get_if<app_fault>(&checked)) {
+        return *f;
+    }
+    cookie_payload& cookie = std::get<cookie_payload>(checked);
+    if (r.installed_non_leaf_update_ids &&
+        r.installed_non_leaf_update_ids->size() > options.limits.max_installed_non_leaf_ids) {
+        return fault(error_code::invalid_parameters, "installedNonLeafUpdateIDs");
+    }
+    if (r.printer_update_ids && r.printer_update_ids->size() > options.limits.max_array_items) {
+        return fault(error_code::invalid_parameters, "printerUpdateIDs");
+    }
+    const mitigation::model_kind kind = detail::group_model(*scenario, cookie.groups).value_or(default_model);
+    const mitigation::get_sync_info_model& model =
+        kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
+    call.model = std::string(mitigation::model_name(kind));
+
+    // The driver pass of the model, restricted to printer drivers afterwards (protocol.md §7.5;
+    // a driver revision is a printer driver when its classification, product or title says so).
+    mitigation::sync_request sr;
+    sr.groups = cookie.groups;
+    sr.installed_non_leaf = r.installed_non_leaf_update_ids.value_or(protocol::id_list{});
+    sr.cached_driver_ids = r.printer_update_ids.value_or(protocol::id_list{});
+    sr.skip_software_sync = true;
+    sr.watermark = cookie.watermark;
+    sr.page_size = scenario->server.page_size;
+    sr.client_supports_1_8_fields = detail::version_at_least(cookie.protocol_version, 1, 8);
+    mitigation::sync_outcome outcome = model.get_sync_info(*catalog, sr);
+    if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
+        metrics.record_duplicates_met();
+        return app_fault{error_code::internal_server_error, "",
+                         {log_line{log_severity::error, detail::canonical_log_source(call.op),
+                                   "System.ArgumentException: " + dup->message(), dup->stack_frames()}}};
+    }
+    mitigation::sync_result& result = std::get<mitigation::sync_result>(outcome);
+    for (auto const& a : result.resolved) {
+        call.extra_log.push_back(log_line{log_severity::warning, "ClientImplementation.GetSyncInfo", a.to_string(), {}});
+    }
+    if (!result.resolved.empty()) {
+        metrics.record_duplicates_resolved(result.resolved.size());
+    }
+    protocol::sync_info si;
+    si.new_updates = std::vector<protocol::update_info>{};
+    for (auto& u : result.new_updates) {
+        const auto* rev = index->revision(u.id);
+        if (rev != nullptr && mentions_printer(*rev)) {
+            si.new_updates->push_back(std::move(u));
+        }
+    }
+    if (!result.out_of_scope.empty()) {
+        si.out_of_scope_revision_ids = std::move(result.out_of_scope);
+    }
+    si.truncated = result.truncated;
+    if (!result.new_watermark.empty()) {
+        cookie.watermark = result.new_watermark;
+    }
+    si.new_cookie = issue_cookie(call, std::move(cookie));
+    protocol::sync_printer_catalog_response resp;
+    resp.result = std::move(si);
+    return protocol::response(std::move(resp));
+}
+
+detail::op_outcome wsus_service::impl::refresh_cache(detail::soap_call& call, const protocol::refresh_cache_request& r) {
+    auto checked = check_cookie(call, r.cookie_, true, false);
+    if (auto* f = std::get_if<app_fault>(&checked)) {
+        return *f;
+    }
+    const cookie_payload& cookie = std::get<cookie_payload>(checked);
+    if (!r.global_ids) {
+        return fault(error_code::invalid_parameters, "globalIDs");
+    }
+    if (r.global_ids->size() > options.limits.max_array_items) {
+        return fault(error_code::invalid_parameters, "globalIDs");
+    }
+    const bool client_1_8 = detail::version_at_least(cookie.protocol_version, 1, 8);
+    std::vector<protocol::refresh_cache_result> results;
+    for (auto const& wanted : *r.global_ids) {
+        // The revision a deployment for the client's groups references: this exact revision if it
+        // has one, else the highest-numbered revision of the same update that has one.
+        const mitigation::revision* chosen = nullptr;
+        std::vector<const mitigation::deployment_row*> rows;
+        if (const auto* exact = index->revision_of(wanted.update_id, wanted.revision_number)) {
+            rows = index->rows_for(exact->revision_id, cookie.groups);
+            if (!rows.empty()) {
+                chosen = exact;
+            }
+        }
+        const auto& revisions = index->revisions_of(wanted.update_id);
+        for (auto it = revisions.rbegin(); chosen == nullptr && it != revisions.rend(); ++it) {
+            rows = index->rows_for((*it)->revision_id, cookie.groups);
+            if (!rows.empty()) {
+                chosen = *it;
+            }
+        }
+        if (chosen == nullptr) {
+            continue;
+        }
+        protocol::refresh_cache_result item;
+        item.revision_id = chosen->revision_id;
+        item.global_id = wanted;
+        item.is_leaf = index->is_leaf(*chosen);
+        item.deploy = detail::to_wire_deployment(*detail::reduce_rows(rows), client_1_8);
+        results.push_back(std::move(item));
+    }
+    call.detail.push_back("mapped=" + std::to_string(results.size()) + "/" + std::to_string(r.global_ids->size()));
+    protocol::refresh_cache_response resp;
+    resp.result = std::move(results);
+    return protocol::response(std::move(resp));
+}
+
+}  // namespace wsuslab::server

@@ -1,0 +1,252 @@
+#include <wsuslab/server/service.hpp>
+
+#include <chrono>
+#include <exception>
+
+#include <wsuslab/mitigation/scenario_loader.hpp>
+
+#include "service_impl.hpp"
+#include "service_time.hpp"
+#include "targeting.hpp"
+
+namespace wsuslab::server {
+
+std::string_view log_level_name(log_level level) {
+    switch (level) {
+        case log_level::error: return "error";
+        case log_level::warning: return "warning";
+        case log_level::info: return "info";
+        case log_level::verbose: return "verbose";
+    }
+    return "info";
+}
+
+std::optional<log_level> log_level_from_name(std::string_view name) {
+    for (const log_level l : {log_level::error, log_level::warning, log_level::info, log_level::verbose}) {
+        if (detail::iequals(name, log_level_name(l))) {
+            return l;
+        }
+    }
+    return std::nullopt;
+}
+
+wsus_service::impl::impl(service_options o, cookie_codec c)
+    : options(std::move(o)),
+      codec(std::move(c)),
+      log(options.log_path, options.level, options.log_thread_id, options.clock) {
+    if (!options.clock) {
+        options.clock = [] { return std::chrono::system_clock::now(); };
+    }
+}
+
+std::int64_t wsus_service::impl::now_ms() const { return detail::to_unix_ms(options.clock()); }
+
+detail::state_snapshot wsus_service::impl::snapshot() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return {identity, config_text, base_url};
+}
+
+bool wsus_service::impl::is_registered(const std::string& client_id) const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return registered.count(client_id) != 0;
+}
+
+namespace {
+
+std::string strip_trailing_slashes(std::string url) {
+    while (!url.empty() && url.back() == '/') {
+        url.pop_back();
+    }
+    return url;
+}
+
+bool is_monitoring(const http_request& request) {
+    std::string_view path = request.target;
+    path = path.substr(0, path.find('?'));
+    return detail::iequals(path, "/metrics") || detail::iequals(path, "/healthz");
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(service_options options) {
+    if (options.fault_status != 500 && options.fault_status != 200) {
+        return "fault status must be 500 or 200, not " + std::to_string(options.fault_status);
+    }
+    if (options.cookie_lifetime.count() <= 0) {
+        return std::string("cookie lifetime must be positive");
+    }
+    options.base_url = strip_trailing_slashes(std::move(options.base_url));
+    if (options.base_url.rfind("http://", 0) != 0 && options.base_url.rfind("https://", 0) != 0) {
+        return "base URL must start with http:// or https://, got '" + options.base_url + "'";
+    }
+
+    std::shared_ptr<const mitigation::scenario> scenario = options.scenario;
+    if (!scenario && !options.scenario_path.empty()) {
+        auto loaded = mitigation::load_scenario_file(options.scenario_path);
+        if (auto* err = std::get_if<mitigation::scenario_error>(&loaded)) {
+            return err->to_string();
+        }
+        scenario = std::make_shared<const mitigation::scenario>(std::get<mitigation::scenario>(std::move(loaded)));
+    }
+    if (!scenario && options.replay_dir.empty()) {
+        return std::string("no scenario: give a scenario file (or a replay directory)");
+    }
+
+    auto p = std::make_unique<impl>(std::move(options), cookie_codec::with_random_key());
+    const service_options& o = p->options;
+    p->scenario = scenario;
+    if (scenario) {
+        if (o.model) {
+            p->default_model = *o.model;
+        } else if (auto kind = detail::model_from_name(scenario->server.default_model)) {
+            p->default_model = *kind;
+        } else {
+            return "scenario default model must be legacy or fixed, not '" + scenario->server.default_model + "'";
+        }
+        p->catalog = std::make_unique<mitigation::catalog>(*scenario);
+        p->index = std::make_unique<detail::scenario_index>(*scenario);
+        p->legacy_model = mitigation::make_legacy_model(o.legacy);
+        p->fixed_model = mitigation::make_fixed_model();
+    }
+
+    p->identity = random_guid();
+    p->base_url = o.base_url;
+    const std::string configured = scenario ? scenario->server.config_last_change : std::string();
+    p->config_ms = detail::parse_datetime_ms(configured).value_or(p->now_ms());
+    p->config_text = detail::format_datetime(p->config_ms);
+
+    if (auto err = p->log.open()) {
+        return *err;
+    }
+    if (!o.replay_dir.empty()) {
+        auto loaded = exchange_replayer::load(o.replay_dir, replay_options{o.limits, {}, {}});
+        if (!loaded) {
+            return loaded.error().message();
+        }
+        p->replayer = std::shared_ptr<exchange_replayer>(std::move(loaded.value()));
+    }
+    if (!o.record_dir.empty()) {
+        recording_info info;
+        info.scenario = scenario ? scenario->name : std::string();
+        info.model = scenario ? std::string(mitigation::model_name(p->default_model)) : std::string();
+        info.source = "recorded from wsuslab serve" +
+                      (scenario ? " --scenario " + scenario->name + " --model " + info.model : std::string());
+        auto opened = exchange_recorder::open(o.record_dir, std::move(info));
+        if (!opened) {
+            return opened.error().message();
+        }
+        p->recorder = std::shared_ptr<exchange_recorder>(std::move(opened.value()));
+    }
+
+    std::string started = "wsuslab mock WSUS started: ";
+    started += scenario ? "scenario " + scenario->name + ", model " +
+                              std::string(mitigation::model_name(p->default_model))
+                        : std::string("replay only");
+    started += ", server identity " + p->identity + ", fault status " + std::to_string(o.fault_status);
+    p->log.write(log_line{log_severity::info, "WebService.Start", started, {}});
+    return std::unique_ptr<wsus_service>(new wsus_service(std::move(p)));
+}
+
+wsus_service::wsus_service(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+wsus_service::~wsus_service() { flush(); }
+
+http_response wsus_service::handle(const http_request& request) {
+    const auto started = std::chrono::steady_clock::now();
+    detail::routed r;
+    try {
+        if (impl_->replayer && !is_monitoring(request)) {
+            r.response = impl_->replayer->respond(request);
+            const auto action = request.header("SOAPAction");
+            const auto op = action ? protocol::operation_from_action(*action) : std::nullopt;
+            r.metric_label = op ? std::string(protocol::operation_name(*op)) : std::string("Replay");
+            r.log_source = "Replay." + r.metric_label;
+        } else {
+            r = impl_->route(request);
+        }
+    } catch (const std::exception& e) {
+        // Nothing should throw here; if something does, answer and keep the server alive.
+        r = detail::routed{};
+        r.response.status = 500;
+        r.response.set_header("Content-Type", "text/plain; charset=utf-8");
+        r.response.body = "internal error\n";
+        r.metric_label = "Error";
+        r.log_source = "WebService.HandleRequest";
+        impl_->log.write(log_line{log_severity::error, "WebService.HandleRequest",
+                                  std::string("unexpected exception: ") + e.what(), {}});
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    impl_->metrics.record_request(r.metric_label, r.response.status, seconds);
+
+    const bool log_request = r.record || impl_->log.verbose();
+    if (log_request && impl_->log.enabled(log_severity::info)) {
+        std::string line = request.method + " " + request.target;
+        if (!request.remote_address.empty()) {
+            line += " from " + request.remote_address;
+        }
+        line += ": " + std::to_string(r.response.status) + ", client=" +
+                (r.client_id.empty() ? std::string("?") : r.client_id);
+        if (impl_->log.verbose()) {
+            for (auto const& d : r.detail) {
+                line += ", " + d;
+            }
+            line += ", " + std::to_string(static_cast<long long>(seconds * 1e6)) + " us";
+        }
+        impl_->log.write(log_line{log_severity::info, r.log_source, line, {}});
+    }
+    if (impl_->recorder && r.record) {
+        exchange_annotations notes;
+        if (!r.model.empty()) {
+            notes.model = r.model;
+        }
+        auto written = impl_->recorder->record(request, r.response, notes);
+        if (!written) {
+            impl_->log.write(log_line{log_severity::warning, "ExchangeRecorder.Record",
+                                      written.error().message(), {}});
+        }
+    }
+    return std::move(r.response);
+}
+
+void wsus_service::set_base_url(std::string base_url) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->base_url = strip_trailing_slashes(std::move(base_url));
+}
+
+std::string wsus_service::base_url() const { return impl_->snapshot().base_url; }
+
+std::string wsus_service::metrics_text() const { return impl_->metrics.text(); }
+
+void wsus_service::flush() { impl_->log.flush(); }
+
+void wsus_service::rotate_identity() {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->identity = random_guid();
+}
+
+std::string wsus_service::server_identity() const { return impl_->snapshot().identity; }
+
+void wsus_service::bump_config() {
+    const std::int64_t now = impl_->now_ms();
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    // Strictly later than before, even with a frozen test clock.
+    impl_->config_ms = std::max(now, impl_->config_ms + 1000);
+    impl_->config_text = detail::format_datetime(impl_->config_ms);
+}
+
+std::string wsus_service::config_last_change() const { return impl_->snapshot().config_last_change; }
+
+std::vector<std::string> wsus_service::last_fault_ids() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return {impl_->fault_ids.begin(), impl_->fault_ids.end()};
+}
+
+std::size_t wsus_service::events_received() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->events_total;
+}
+
+const service_options& wsus_service::options() const { return impl_->options; }
+
+}  // namespace wsuslab::server
