@@ -23,6 +23,14 @@ std::optional<operation> operation_named(std::string_view local) {
     return std::nullopt;
 }
 
+// The header value as the spec writes it, without the surrounding quotes.
+std::string_view unquoted(std::string_view action) {
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') {
+        return action.substr(1, action.size() - 2);
+    }
+    return action;
+}
+
 }  // namespace
 
 result<parsed_request> parse_request(std::string_view body,
@@ -45,7 +53,7 @@ result<parsed_request> parse_request(std::string_view body,
         if (!by_action) {
             return detail::make_parse_error(
                 parse_status::unknown_operation, {},
-                "unknown SOAPAction \"" + detail::printable(*soap_action) + "\"");
+                "unknown SOAPAction \"" + detail::printable(unquoted(*soap_action)) + "\"");
         }
     }
     const std::optional<operation> by_wrapper = operation_from_wrapper(ns, local);
@@ -63,7 +71,8 @@ result<parsed_request> parse_request(std::string_view body,
     if (by_action && *by_action != *by_wrapper) {
         return detail::make_parse_error(
             parse_status::action_mismatch, wrapper,
-            "SOAPAction \"" + detail::printable(*soap_action) + "\" does not match Body element " +
+            "SOAPAction \"" + detail::printable(unquoted(*soap_action)) +
+                "\" does not match Body element " +
                 std::string(local));
     }
 
