@@ -45,7 +45,7 @@ range_kind parse_range(std::string_view header, std::uint64_t size, byte_range& 
         header.remove_prefix(1);
     }
     constexpr std::string_view unit = "bytes=";
-    if (header.size() < unit.size() || !detail::iequals(header.substr(0, unit.size()), unit)) {
+    if (header.size() < unit.size() || !detail::ci_equal(header.substr(0, unit.size()), unit)) {
         return range_kind::none;
     }
     std::string_view spec = header.substr(unit.size());

@@ -189,7 +189,7 @@ detail::op_outcome wsus_service::impl::get_cookie(detail::soap_call& call, const
         return fault(error_code::invalid_authorization_cookie);
     }
     const protocol::authorization_cookie& ac = r.auth_cookies->front();
-    if (!ac.cookie_data || !detail::iequals(ac.plug_in_id.value_or(""), "SimpleTargeting")) {
+    if (!ac.cookie_data || !detail::ci_equal(ac.plug_in_id.value_or(""), "SimpleTargeting")) {
         return fault(error_code::invalid_authorization_cookie);
     }
     auto opened = codec.open(*ac.cookie_data);

@@ -25,7 +25,7 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 bool mentions_printer(const mitigation::revision& r) {
-    const auto lower = [](const std::string& s) { return detail::to_lower(s); };
+    const auto lower = [](const std::string& s) { return detail::lower_copy(s); };
     return lower(r.classification).find("printer") != std::string::npos ||
            lower(r.product).find("printer") != std::string::npos ||
            lower(r.title).find("printer") != std::string::npos;
@@ -60,7 +60,7 @@ detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& ca
         }
         const mitigation::revision* cat = index->category(rel.category_id);
         if (cat == nullptr) {
-            if (std::none_of(errors.begin(), errors.end(), [&](const std::string& e) { return detail::iequals(e, rel.category_id); })) {
+            if (std::none_of(errors.begin(), errors.end(), [&](const std::string& e) { return detail::ci_equal(e, rel.category_id); })) {
                 errors.push_back(rel.category_id);
             }
             dropped[rel.index_of_and_group] = true;
@@ -70,7 +70,7 @@ detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& ca
     }
     protocol::string_list preferred;
     auto add_preferred = [&](const mitigation::revision* cat) {
-        if (std::none_of(preferred.begin(), preferred.end(), [&](const std::string& p) { return detail::iequals(p, cat->update_id); })) {
+        if (std::none_of(preferred.begin(), preferred.end(), [&](const std::string& p) { return detail::ci_equal(p, cat->update_id); })) {
             preferred.push_back(cat->update_id);
         }
     };

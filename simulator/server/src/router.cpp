@@ -37,7 +37,7 @@ std::string_view trim(std::string_view s) {
 // SOAP 1.1 as ASMX takes it: text/xml, and when a charset is given it is UTF-8.
 bool acceptable_content_type(std::string_view ct) {
     const auto semi = ct.find(';');
-    if (!detail::iequals(trim(ct.substr(0, semi)), "text/xml")) {
+    if (!detail::ci_equal(trim(ct.substr(0, semi)), "text/xml")) {
         return false;
     }
     std::string_view params = semi == std::string_view::npos ? std::string_view{} : ct.substr(semi + 1);
@@ -46,14 +46,14 @@ bool acceptable_content_type(std::string_view ct) {
         const std::string_view param = trim(params.substr(0, next));
         params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
         const auto eq = param.find('=');
-        if (eq == std::string_view::npos || !detail::iequals(trim(param.substr(0, eq)), "charset")) {
+        if (eq == std::string_view::npos || !detail::ci_equal(trim(param.substr(0, eq)), "charset")) {
             continue;
         }
         std::string_view value = trim(param.substr(eq + 1));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);
         }
-        if (!detail::iequals(value, "utf-8")) {
+        if (!detail::ci_equal(value, "utf-8")) {
             return false;
         }
     }
@@ -69,7 +69,7 @@ detail::routed wsus_service::impl::route(const http_request& request) {
     const auto q = target.find('?');
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-    const std::string lower = detail::to_lower(path);
+    const std::string lower = detail::lower_copy(path);
 
     struct endpoint {
         std::string_view path;
@@ -86,7 +86,7 @@ detail::routed wsus_service::impl::route(const http_request& request) {
         if (lower != ep.path) {
             continue;
         }
-        const bool wsdl_query = detail::iequals(query, "wsdl");
+        const bool wsdl_query = detail::ci_equal(query, "wsdl");
         if (wsdl_query && is_get_or_head(request)) {
             detail::routed out;
             out.response = handle_wsdl(ep.service, ep.actor);

@@ -23,7 +23,7 @@ std::string_view log_level_name(log_level level) {
 
 std::optional<log_level> log_level_from_name(std::string_view name) {
     for (const log_level l : {log_level::error, log_level::warning, log_level::info, log_level::verbose}) {
-        if (detail::iequals(name, log_level_name(l))) {
+        if (detail::ci_equal(name, log_level_name(l))) {
             return l;
         }
     }
@@ -63,7 +63,7 @@ std::string strip_trailing_slashes(std::string url) {
 bool is_monitoring(const http_request& request) {
     std::string_view path = request.target;
     path = path.substr(0, path.find('?'));
-    return detail::iequals(path, "/metrics") || detail::iequals(path, "/healthz");
+    return detail::ci_equal(path, "/metrics") || detail::ci_equal(path, "/healthz");
 }
 
 }  // namespace

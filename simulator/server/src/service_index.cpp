@@ -11,7 +11,7 @@ namespace wsuslab::server::detail {
 namespace {
 
 bool in_groups(const std::string& group, const std::vector<std::string>& groups) {
-    return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) { return iequals(g, group); });
+    return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) { return ci_equal(g, group); });
 }
 
 std::string to_upper(std::string s) {
@@ -60,14 +60,14 @@ std::string extension_of(const std::string& name) {
 scenario_index::scenario_index(const mitigation::scenario& s) : s_(s) {
     for (auto const& r : s.revisions) {
         by_id_.emplace(r.revision_id, &r);
-        by_update_[to_lower(r.update_id)].push_back(&r);
+        by_update_[lower_copy(r.update_id)].push_back(&r);
         for (auto const& clause : r.prerequisites) {
             for (auto const& u : clause.update_ids) {
-                prerequisite_updates_.insert(to_lower(u));
+                prerequisite_updates_.insert(lower_copy(u));
             }
         }
         if (r.type == mitigation::update_type::category) {
-            categories_.emplace(to_lower(r.update_id), &r);
+            categories_.emplace(lower_copy(r.update_id), &r);
         }
         for (auto const& f : r.files) {
             content_entry e;
@@ -85,7 +85,7 @@ scenario_index::scenario_index(const mitigation::scenario& s) : s_(s) {
         });
     }
     for (std::size_t i = 0; i < content_.size(); ++i) {
-        content_by_path_.emplace(to_lower(content_[i].url_path), i);
+        content_by_path_.emplace(lower_copy(content_[i].url_path), i);
         content_by_digest_.emplace(hex_to_bytes(content_[i].sha1_hex), i);
     }
 }
@@ -96,7 +96,7 @@ const mitigation::revision* scenario_index::revision(std::int32_t id) const {
 }
 
 const mitigation::revision* scenario_index::revision_of(std::string_view update_id, std::int32_t number) const {
-    auto it = by_update_.find(to_lower(update_id));
+    auto it = by_update_.find(lower_copy(update_id));
     if (it == by_update_.end()) {
         return nullptr;
     }
@@ -110,17 +110,17 @@ const mitigation::revision* scenario_index::revision_of(std::string_view update_
 
 const std::vector<const mitigation::revision*>& scenario_index::revisions_of(std::string_view update_id) const {
     static const std::vector<const mitigation::revision*> none;
-    auto it = by_update_.find(to_lower(update_id));
+    auto it = by_update_.find(lower_copy(update_id));
     return it == by_update_.end() ? none : it->second;
 }
 
 const mitigation::revision* scenario_index::latest_of(std::string_view update_id) const {
-    auto it = by_update_.find(to_lower(update_id));
+    auto it = by_update_.find(lower_copy(update_id));
     return it == by_update_.end() || it->second.empty() ? nullptr : it->second.back();
 }
 
 bool scenario_index::is_leaf(const mitigation::revision& r) const {
-    return prerequisite_updates_.count(to_lower(r.update_id)) == 0;
+    return prerequisite_updates_.count(lower_copy(r.update_id)) == 0;
 }
 
 std::vector<const mitigation::deployment_row*> scenario_index::rows_for(
@@ -170,7 +170,7 @@ std::set<std::int32_t> scenario_index::in_scope(const std::vector<std::string>& 
 }
 
 const content_entry* scenario_index::content_by_path(std::string_view path) const {
-    auto it = content_by_path_.find(to_lower(path));
+    auto it = content_by_path_.find(lower_copy(path));
     return it == content_by_path_.end() ? nullptr : &content_[it->second];
 }
 
@@ -190,13 +190,13 @@ std::vector<const content_entry*> scenario_index::content_of(std::int32_t revisi
 }
 
 const mitigation::revision* scenario_index::category(std::string_view update_id) const {
-    auto it = categories_.find(to_lower(update_id));
+    auto it = categories_.find(lower_copy(update_id));
     return it == categories_.end() ? nullptr : it->second;
 }
 
 bool scenario_index::is_classification(const mitigation::revision& r) {
     constexpr std::string_view marker = "CategoryType=\"UpdateClassification\"";
-    return iequals(r.classification, "UpdateClassification") ||
+    return ci_equal(r.classification, "UpdateClassification") ||
            r.core_xml.find(marker) != std::string::npos ||
            r.extended_xml.find(marker) != std::string::npos;
 }

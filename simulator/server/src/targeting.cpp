@@ -18,7 +18,7 @@ std::string_view trim(std::string_view s) {
 
 const mitigation::target_group* find_group(const mitigation::scenario& s, std::string_view name) {
     for (auto const& g : s.target_groups) {
-        if (iequals(g.name, name)) {
+        if (ci_equal(g.name, name)) {
             return &g;
         }
     }
@@ -27,12 +27,12 @@ const mitigation::target_group* find_group(const mitigation::scenario& s, std::s
 
 // Depth below "All Computers"; a parent cycle (which the loader should reject) stops the walk.
 int depth_of(const mitigation::scenario& s, const std::string& name) {
-    if (iequals(name, mitigation::all_computers_group)) {
+    if (ci_equal(name, mitigation::all_computers_group)) {
         return 0;
     }
     int depth = 1;
     const mitigation::target_group* g = find_group(s, name);
-    while (g != nullptr && g->parent && !iequals(*g->parent, mitigation::all_computers_group) &&
+    while (g != nullptr && g->parent && !ci_equal(*g->parent, mitigation::all_computers_group) &&
            depth <= static_cast<int>(s.target_groups.size())) {
         ++depth;
         g = find_group(s, *g->parent);
@@ -41,35 +41,35 @@ int depth_of(const mitigation::scenario& s, const std::string& name) {
 }
 
 bool computer_matches(std::string_view pattern, std::string_view client_id, std::string_view dns) {
-    if (!client_id.empty() && iequals(pattern, client_id)) {
+    if (!client_id.empty() && ci_equal(pattern, client_id)) {
         return true;
     }
     if (dns.empty()) {
         return false;
     }
-    if (iequals(pattern, dns)) {
+    if (ci_equal(pattern, dns)) {
         return true;
     }
     const auto dot = dns.find('.');
-    return dot != std::string_view::npos && iequals(pattern, dns.substr(0, dot));
+    return dot != std::string_view::npos && ci_equal(pattern, dns.substr(0, dot));
 }
 
 void add_unique(std::vector<std::string>& out, const std::string& name) {
-    if (std::none_of(out.begin(), out.end(), [&](const std::string& g) { return iequals(g, name); })) {
+    if (std::none_of(out.begin(), out.end(), [&](const std::string& g) { return ci_equal(g, name); })) {
         out.push_back(name);
     }
 }
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
+bool ci_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
 }
 
-std::string to_lower(std::string_view s) {
+std::string lower_copy(std::string_view s) {
     std::string out(s);
     for (char& c : out) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -101,7 +101,7 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
         }
         if (const auto* g = find_group(s, name); g != nullptr) {
             wanted.push_back(g->name);
-        } else if (iequals(name, mitigation::all_computers_group)) {
+        } else if (ci_equal(name, mitigation::all_computers_group)) {
             // Every computer is in it anyway.
         } else {
             result.notes.push_back("requested group '" + std::string(name) + "' is unknown; ignored");
@@ -110,7 +110,7 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
     result.groups.emplace_back(mitigation::all_computers_group);
     // Declaration order keeps the group list (and so the cookie) independent of request order.
     for (auto const& g : s.target_groups) {
-        if (std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return iequals(w, g.name); })) {
+        if (std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return ci_equal(w, g.name); })) {
             add_unique(result.groups, g.name);
         }
     }
@@ -122,10 +122,10 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
 }
 
 std::optional<mitigation::model_kind> model_from_name(std::string_view name) {
-    if (iequals(name, "legacy")) {
+    if (ci_equal(name, "legacy")) {
         return mitigation::model_kind::legacy;
     }
-    if (iequals(name, "fixed")) {
+    if (ci_equal(name, "fixed")) {
         return mitigation::model_kind::fixed;
     }
     return std::nullopt;
@@ -141,7 +141,7 @@ std::optional<mitigation::model_kind> group_model(const mitigation::scenario& s,
             continue;
         }
         auto kind = model_from_name(*g.model);
-        if (!kind || std::none_of(groups.begin(), groups.end(), [&](const std::string& n) { return iequals(n, g.name); })) {
+        if (!kind || std::none_of(groups.begin(), groups.end(), [&](const std::string& n) { return ci_equal(n, g.name); })) {
             continue;
         }
         const int depth = depth_of(s, g.name);
