@@ -1,0 +1,160 @@
+// Fault recovery of protocol.md §8.4, path by path, against the scripted server.
+#include <algorithm>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <wsuslab/client/agent.hpp>
+#include <wsuslab/client/hresult.hpp>
+
+#include "mock_transport.hpp"
+
+namespace wsuslab::client {
+namespace {
+
+using protocol::error_code;
+using protocol::operation;
+using testing::fake_wsus;
+using testing::mock_transport;
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::NiceMock;
+
+sync_options office_options() {
+    sync_options o;
+    o.server_url = "http://wsus.test:8530";
+    o.profile.name = "office";
+    o.profile.client_id = "e5e5fdfe-9549-4960-5fb7-015913adb325";
+    o.profile.dns_name = "ws-office-01.wsuslab.example";
+    o.profile.machine.registry[testing::office_key] = {};
+    return o;
+}
+
+std::vector<std::int32_t> sorted(std::optional<protocol::id_list> ids) {
+    auto v = ids.value_or(protocol::id_list{});
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+// The operations after the first SyncUpdates call (the handshake of a fresh client is always
+// GetConfig, GetAuthorizationCookie, GetCookie, RegisterComputer).
+std::vector<operation> after_first_sync(const std::vector<operation>& calls) {
+    auto const first = std::find(calls.begin(), calls.end(), operation::sync_updates);
+    return std::vector<operation>(first + 1, calls.end());
+}
+
+class RecoveryTest : public ::testing::Test {
+protected:
+    void SetUp() override { server.attach(net); }
+    NiceMock<mock_transport> net;
+    fake_wsus server;
+    simulated_clock clock{*parse_iso8601("2008-06-14T02:59:53.383Z")};
+};
+
+class CookieInvalidatedTest : public RecoveryTest, public ::testing::WithParamInterface<error_code> {};
+
+TEST_P(CookieInvalidatedTest, RunsANewHandshakeAndRefreshCacheThenRetries) {
+    server.sync_fault_at = {{2, GetParam()}};
+    server.offset_after_fault = 1000;  // the new server identity numbers revisions differently
+    auto const out = run_sync(office_options(), net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    EXPECT_EQ(out.attempts.at(0).recoveries, 1);
+    auto const tail = after_first_sync(server.calls);
+    ASSERT_GE(tail.size(), 7u);
+    EXPECT_THAT(std::vector<operation>(tail.begin(), tail.begin() + 7),
+                ElementsAre(operation::sync_updates, operation::get_config,
+                            operation::get_authorization_cookie, operation::get_cookie,
+                            operation::register_computer, operation::refresh_cache,
+                            operation::sync_updates));
+    // The cookie was discarded: no oldCookie in the new GetCookie.
+    ASSERT_EQ(server.cookie_requests.size(), 2u);
+    EXPECT_FALSE(server.cookie_requests[1].old_cookie);
+    // RefreshCache named every cached revision by UpdateID + RevisionNumber ...
+    ASSERT_EQ(server.refresh_requests.size(), 1u);
+    EXPECT_EQ(server.refresh_requests[0].global_ids->size(), 3u);
+    // ... and the retried SyncUpdates carries the server's new revision IDs.
+    EXPECT_THAT(sorted(server.sync_params[2].installed_non_leaf_update_ids), ElementsAre(1010, 1011));
+    EXPECT_THAT(sorted(server.sync_params[2].other_cached_update_ids), ElementsAre(1012));
+    EXPECT_EQ(out.cache.revisions.count(1020), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(InvalidCookieAndServerChanged, CookieInvalidatedTest,
+                         ::testing::Values(error_code::invalid_cookie, error_code::server_changed));
+
+TEST_F(RecoveryTest, ConfigChangedRunsGetConfigAndANewCookieWithTheOldOne) {
+    server.sync_fault_at = {{2, error_code::config_changed}};
+    auto const out = run_sync(office_options(), net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    auto const tail = after_first_sync(server.calls);
+    EXPECT_THAT(std::vector<operation>(tail.begin(), tail.begin() + 5),
+                ElementsAre(operation::sync_updates, operation::get_config,
+                            operation::get_authorization_cookie, operation::get_cookie,
+                            operation::sync_updates));
+    ASSERT_EQ(server.cookie_requests.size(), 2u);
+    ASSERT_TRUE(server.cookie_requests[1].old_cookie);
+    EXPECT_EQ(server.cookie_requests[1].old_cookie->encrypted_data, fake_wsus::cookie_data(2));  // round 1's NewCookie
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::refresh_cache), 0);
+}
+
+TEST_F(RecoveryTest, CookieExpiredRenewsTheCookieWithoutGetConfig) {
+    server.sync_fault_at = {{2, error_code::cookie_expired}};
+    auto const out = run_sync(office_options(), net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    auto const tail = after_first_sync(server.calls);
+    EXPECT_THAT(std::vector<operation>(tail.begin(), tail.begin() + 4),
+                ElementsAre(operation::sync_updates, operation::get_authorization_cookie,
+                            operation::get_cookie, operation::sync_updates));
+    ASSERT_TRUE(server.cookie_requests.at(1).old_cookie);
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::get_config), 1);
+}
+
+TEST_F(RecoveryTest, RegistrationRequiredRegistersAndRetries) {
+    server.sync_fault_at = {{1, error_code::registration_required}};
+    auto const out = run_sync(office_options(), net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    EXPECT_THAT(std::vector<operation>(server.calls.begin(), server.calls.begin() + 7),
+                ElementsAre(operation::get_config, operation::get_authorization_cookie,
+                            operation::get_cookie, operation::register_computer,
+                            operation::sync_updates, operation::register_computer,
+                            operation::sync_updates));
+}
+
+TEST_F(RecoveryTest, ConfigChangedOnGetCookieFetchesTheConfigAgain) {
+    server.faults[operation::get_cookie] = {error_code::config_changed};
+    auto const out = run_sync(office_options(), net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    EXPECT_THAT(std::vector<operation>(server.calls.begin(), server.calls.begin() + 6),
+                ElementsAre(operation::get_config, operation::get_authorization_cookie,
+                            operation::get_cookie, operation::get_config,
+                            operation::get_authorization_cookie, operation::get_cookie));
+}
+
+TEST_F(RecoveryTest, InternalServerErrorFailsTheDetectionAndSchedulesTheNextInFiveHours) {
+    server.sync_fault_at = {{2, error_code::internal_server_error}};
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+    EXPECT_EQ(out.exit_code(), 1);
+    EXPECT_EQ(out.hresult, 0x8024400Eu);
+    ASSERT_TRUE(out.fault);
+    EXPECT_EQ(out.fault->fault.error, "InternalServerError");
+    EXPECT_EQ(out.fault->fault.id, server.fault_ids.at(0));
+    EXPECT_EQ(out.fault->http_status, 500);
+    EXPECT_EQ(out.error, "SyncUpdates: SOAP fault Server InternalServerError");
+    // No retry inside the detection, no recovery; nothing after the fault but the report.
+    EXPECT_EQ(out.attempts.at(0).recoveries, 0);
+    EXPECT_THAT(after_first_sync(server.calls), ElementsAre(operation::sync_updates, operation::report_event_batch));
+    auto const& failed = server.reports.at(0).event_batch->at(1);
+    EXPECT_EQ(failed.basic->event_id, 148);
+    EXPECT_EQ(failed.basic->win32_hresult, -2145107954);
+    EXPECT_EQ(failed.extended->replacement_strings->at(0), "0x8024400e");
+    // The next detection is due 5 hours after the fault arrived (simulated time).
+    auto const faulted = std::find_if(out.exchanges.rbegin(), out.exchanges.rend(), [](const exchange& e) {
+        return e.op == operation::sync_updates;
+    });
+    ASSERT_TRUE(out.next_detection);
+    EXPECT_EQ(*out.next_detection - (faulted->sent_at + std::chrono::milliseconds(170)),
+              std::chrono::hours(5));
+}
+
+}  // namespace
+}  // namespace wsuslab::client
