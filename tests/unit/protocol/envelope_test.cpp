@@ -153,15 +153,16 @@ TEST(EnvelopeTest, AllowsReferenceLookalikesInCdataCommentsAndAllowedReferences)
 TEST(EnvelopeTest, RejectsMalformedXmlWithPugixmlDescriptionAndOffset) {
     expect_error("<Envelope><Body><op>1</op>", parse_status::malformed_xml,
                  "XML not well-formed: Start-end tags mismatch at byte 25");
+    // For a truncated document pugixml points at the last byte (25 above), ...
     const std::string unclosed = test::read_fixture("soap/invalid/unclosed.xml");
     expect_error(unclosed, parse_status::malformed_xml,
                  "XML not well-formed: Start-end tags mismatch at byte " +
-                     std::to_string(unclosed.size()));
-    // pugixml points at the '/' of the end tag that does not match.
+                     std::to_string(unclosed.size() - 1));
+    // ... and for a wrong end tag at its name.
     const std::string mismatched = test::read_fixture("soap/invalid/mismatched-tags.xml");
     expect_error(mismatched, parse_status::malformed_xml,
                  "XML not well-formed: Start-end tags mismatch at byte " +
-                     std::to_string(mismatched.find("</GetConfig>") + 1));
+                     std::to_string(mismatched.find("</GetConfig>") + 2));
     expect_error("  ", parse_status::malformed_xml,
                  "XML not well-formed: No document element found at byte 2");
     expect_error("", parse_status::malformed_xml,
