@@ -40,6 +40,8 @@ int depth_of(const mitigation::scenario& s, const std::string& name) {
     return depth;
 }
 
+// A computer name matches by client ID, by full DNS name, or by its first label when either
+// side is an unqualified name ("srv-file-01" and "srv-file-01.wsuslab.example").
 bool computer_matches(std::string_view pattern, std::string_view client_id, std::string_view dns) {
     if (!client_id.empty() && ci_equal(pattern, client_id)) {
         return true;
@@ -50,8 +52,9 @@ bool computer_matches(std::string_view pattern, std::string_view client_id, std:
     if (ci_equal(pattern, dns)) {
         return true;
     }
-    const auto dot = dns.find('.');
-    return dot != std::string_view::npos && ci_equal(pattern, dns.substr(0, dot));
+    const auto first_label = [](std::string_view s) { return s.substr(0, s.find('.')); };
+    const bool unqualified = pattern.find('.') == std::string_view::npos || dns.find('.') == std::string_view::npos;
+    return unqualified && ci_equal(first_label(pattern), first_label(dns));
 }
 
 void add_unique(std::vector<std::string>& out, const std::string& name) {

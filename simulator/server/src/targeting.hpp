@@ -19,10 +19,10 @@ struct group_assignment {
 };
 
 /// The groups of a computer: "All Computers"; every group a scenario assignment names for its
-/// DNS name (case-insensitive; the full name or its first label) or its client ID; and, when the
-/// scenario enables client-side targeting, the groups named in `requested` (GetAuthorizationCookie
-/// targetGroupName, several separated by ';'), matched case-insensitively against the scenario's
-/// groups. Unknown requested groups are ignored, as WSUS leaves such a computer unassigned.
+/// DNS name (case-insensitive; full names, or first labels when one side is unqualified) or its
+/// client ID; and, when the scenario enables client-side targeting, the groups named in
+/// `requested` (GetAuthorizationCookie targetGroupName, several separated by ';'), matched
+/// case-insensitively against the scenario's groups. Unknown requested groups are ignored, as WSUS leaves such a computer unassigned.
 group_assignment assign_groups(const mitigation::scenario& s, std::string_view client_id,
                                std::string_view dns_name, std::string_view requested);
 
