@@ -63,6 +63,74 @@ std::optional<parse_error> check_top_level(const pugi::xml_document& doc) {
     return std::nullopt;
 }
 
+bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+parse_error text_outside_root(std::size_t at) {
+    return make_error(parse_status::malformed_xml, at,
+                      "XML not well-formed: text outside the root element at byte " +
+                          std::to_string(at));
+}
+
+// pugixml silently drops character data before and after the root element ("junk<a/>junk").
+// Only whitespace, comments and the XML declaration may surround it (PIs and DOCTYPE are
+// rejected separately). `root_start` is the offset of the root's '<'.
+std::optional<parse_error> check_outside_root(std::string_view bytes, pugi::xml_node root,
+                                              std::size_t root_start) {
+    std::size_t i = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    while (i < root_start) {
+        if (is_xml_space(bytes[i])) {
+            ++i;
+        } else if (bytes.compare(i, 4, "<!--") == 0) {
+            const std::size_t stop = bytes.find("-->", i + 4);
+            if (stop == std::string_view::npos) {
+                return text_outside_root(i);
+            }
+            i = stop + 3;
+        } else if (bytes.compare(i, 2, "<?") == 0) {
+            const std::size_t stop = bytes.find("?>", i + 2);
+            if (stop == std::string_view::npos) {
+                return text_outside_root(i);
+            }
+            i = stop + 2;
+        } else {
+            return text_outside_root(i);
+        }
+    }
+    // Walk back from the end over whitespace and comments; what remains must end with the root's
+    // end tag "</name>" (a root without content is never a valid Envelope, so it is skipped).
+    if (!root.first_child()) {
+        return std::nullopt;
+    }
+    std::size_t end = bytes.size();
+    while (end > root_start) {
+        if (is_xml_space(bytes[end - 1])) {
+            --end;
+        } else if (end >= 3 && bytes.compare(end - 3, 3, "-->") == 0) {
+            const std::size_t start = bytes.rfind("<!--", end - 3);
+            if (start == std::string_view::npos || start < root_start) {
+                break;
+            }
+            end = start;
+        } else {
+            break;
+        }
+    }
+    std::size_t close = end;
+    if (close > 0 && bytes[close - 1] == '>') {
+        --close;
+        while (close > 0 && is_xml_space(bytes[close - 1])) {
+            --close;
+        }
+        const std::string_view name = root.name();
+        if (close >= name.size() + 2 &&
+            bytes.substr(close - name.size() - 2, name.size() + 2) ==
+                std::string("</") + std::string(name)) {
+            return std::nullopt;
+        }
+    }
+    return text_outside_root(end > 0 ? end - 1 : 0);
+}
+
 std::optional<parse_error> check_node(pugi::xml_node n, std::size_t depth, const limits& lim) {
     if (n.type() == pugi::node_pi) {
         return make_error(parse_status::processing_instruction, offset_of(n),
@@ -211,6 +279,11 @@ result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
         return std::move(*e);
     }
     const pugi::xml_node root = env.doc.document_element();
+    if (const std::size_t name_at = offset_of(root); name_at > 0) {
+        if (auto e = check_outside_root(bytes, root, name_at - 1)) {
+            return std::move(*e);
+        }
+    }
     if (auto e = check_tree(root, lim)) {
         return std::move(*e);
     }

@@ -169,6 +169,27 @@ TEST(EnvelopeTest, RejectsMalformedXmlWithPugixmlDescriptionAndOffset) {
                  "XML not well-formed: No document element found at byte 0");
 }
 
+TEST(EnvelopeTest, RejectsTextOutsideTheRootElement) {
+    // pugixml drops such text silently; XML does not allow it.
+    expect_error("junk" + wrap(get_config), parse_status::malformed_xml,
+                 "XML not well-formed: text outside the root element at byte 0");
+    const std::string after = wrap(get_config) + " junk \n";
+    expect_error(after, parse_status::malformed_xml,
+                 "XML not well-formed: text outside the root element at byte " +
+                     std::to_string(after.size() - 3));
+    expect_error(wrap(get_config) + "x>", parse_status::malformed_xml,
+                 "XML not well-formed: text outside the root element at byte " +
+                     std::to_string(wrap(get_config).size() + 1));
+    EXPECT_TRUE(read_envelope("<?xml version=\"1.0\"?> <!-- c -->" + wrap(get_config) +
+                                  " <!-- </soap:Envelope> -->\r\n<!---->",
+                              {})
+                    .ok());
+    EXPECT_TRUE(read_envelope("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/"
+                              "envelope/\"><soap:Body>" + get_config + "</soap:Body></soap:Envelope \n>",
+                              {})
+                    .ok());
+}
+
 TEST(EnvelopeTest, RejectsDoctypeBillionLaughsAndXxe) {
     expect_fixture_error("soap/invalid/billion-laughs.xml", parse_status::doctype,
                          "DTD not allowed in SOAP message");
