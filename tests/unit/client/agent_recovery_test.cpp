@@ -156,5 +156,148 @@ TEST_F(RecoveryTest, InternalServerErrorFailsTheDetectionAndSchedulesTheNextInFi
               std::chrono::hours(5));
 }
 
+TEST_F(RecoveryTest, ServerBusyFailsLikeInternalServerError) {
+    server.sync_fault_at = {{1, error_code::server_busy}};
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+    EXPECT_EQ(out.hresult, 0x8024400Eu);
+    EXPECT_EQ(out.fault->fault.error, "ServerBusy");
+    EXPECT_EQ(out.attempts.at(0).recoveries, 0);
+}
+
+TEST_F(RecoveryTest, RetriesReplayLaterDetectionsThatKeepFailing) {
+    server.faults_forever[operation::sync_updates] = error_code::internal_server_error;
+    auto o = office_options();
+    o.retries = 2;
+    auto const out = run_sync(o, net, clock);
+    ASSERT_EQ(out.attempts.size(), 3u);
+    for (auto const& a : out.attempts) {
+        EXPECT_EQ(a.verdict, sync_verdict::failed);
+        EXPECT_EQ(a.hresult, 0x8024400Eu);
+    }
+    // Each replay starts when the previous one scheduled it: 5 hours after its failure.
+    EXPECT_EQ(out.attempts[1].started, *out.attempts[0].next_detection);
+    EXPECT_EQ(out.attempts[2].started, *out.attempts[1].next_detection);
+    EXPECT_EQ(out.attempts[1].number, 2);
+    // Three distinct faults, one per detection; the outcome carries the last one.
+    ASSERT_EQ(server.fault_ids.size(), 3u);
+    EXPECT_EQ(out.fault->fault.id, server.fault_ids[2]);
+    EXPECT_EQ(out.attempts[0].fault->fault.id, server.fault_ids[0]);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+}
+
+TEST_F(RecoveryTest, ARetryThatSucceedsEndsTheReplays) {
+    server.sync_fault_at = {{2, error_code::internal_server_error}};
+    auto o = office_options();
+    o.retries = 3;
+    auto const out = run_sync(o, net, clock);
+    ASSERT_EQ(out.attempts.size(), 2u);
+    EXPECT_EQ(out.attempts[0].verdict, sync_verdict::failed);
+    EXPECT_EQ(out.attempts[1].verdict, sync_verdict::synced);
+    EXPECT_EQ(out.verdict, sync_verdict::synced);
+    EXPECT_FALSE(out.fault);
+    EXPECT_EQ(out.hresult, 0u);
+    // The second detection reuses config and cookie: it starts with SyncUpdates.
+    auto const second = std::find_if(out.exchanges.begin(), out.exchanges.end(),
+                                     [](const exchange& e) { return e.attempt == 2; });
+    ASSERT_NE(second, out.exchanges.end());
+    EXPECT_EQ(second->op, operation::sync_updates);
+    // After a good detection the next one is due in 17.6-22 hours.
+    auto const gap = *out.next_detection - out.attempts[1].finished;
+    EXPECT_GE(gap, std::chrono::hours(17));
+    EXPECT_LE(gap, std::chrono::hours(22));
+}
+
+TEST_F(RecoveryTest, InvalidCookieForeverGivesUpAfterTheRecoveryCap) {
+    server.faults_forever[operation::sync_updates] = error_code::invalid_cookie;
+    auto o = office_options();
+    o.max_recoveries = 3;
+    auto const out = run_sync(o, net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+    EXPECT_EQ(out.hresult, 0x80244015u);
+    EXPECT_EQ(out.error,
+              "gave up after 3 fault recoveries: the server still answers InvalidCookie to SyncUpdates");
+    EXPECT_EQ(out.attempts.at(0).recoveries, 3);
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::sync_updates), 4);
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::get_config), 4);
+}
+
+TEST_F(RecoveryTest, ConfigChangedForeverOnGetCookieGivesUpToo) {
+    server.faults_forever[operation::get_cookie] = error_code::config_changed;
+    auto o = office_options();
+    o.max_recoveries = 2;
+    auto const out = run_sync(o, net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+    EXPECT_EQ(out.hresult, 0x8024400Du);
+    EXPECT_EQ(out.error,
+              "gave up after 2 fault recoveries: the server still answers ConfigChanged to GetCookie");
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::get_cookie), 3);
+    EXPECT_EQ(std::count(server.calls.begin(), server.calls.end(), operation::sync_updates), 0);
+}
+
+TEST_F(RecoveryTest, RoundTripCapFailsWithExceededMaxServerTrips) {
+    server.endless = true;
+    auto o = office_options();
+    o.max_rounds = 5;
+    auto const out = run_sync(o, net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::failed);
+    EXPECT_EQ(out.hresult, 0x80244010u);
+    EXPECT_EQ(out.error, "SyncUpdates: more than 5 round trips to the server in one detection");
+    EXPECT_EQ(server.sync_calls, 5);
+}
+
+TEST_F(RecoveryTest, NonRecoverableClientFaultMapsTo8024400D) {
+    server.sync_fault_at = {{1, error_code::invalid_parameters}};
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.hresult, 0x8024400Du);
+    EXPECT_EQ(out.fault->fault.code, protocol::fault_code::client);
+    EXPECT_EQ(out.attempts.at(0).recoveries, 0);
+}
+
+TEST_F(RecoveryTest, VersionMismatchFaultMapsTo8024400B) {
+    ON_CALL(net, post(_, ::testing::EndsWith("/GetConfig"), _))
+        .WillByDefault([](const std::string&, const std::string&, const std::string&) {
+            protocol::soap_fault f;
+            f.code = protocol::fault_code::version_mismatch;
+            f.faultstring = "Possible SOAP version mismatch";
+            return http_reply{500, {}, protocol::serialize_fault(f)};
+        });
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.hresult, 0x8024400Bu);
+    EXPECT_EQ(out.error, "GetConfig: SOAP fault VersionMismatch");
+}
+
+TEST_F(RecoveryTest, AtlStrictModeRejectsAFaultSentWithHttp200) {
+    server.fault_status = 200;
+    server.sync_fault_at = {{2, error_code::internal_server_error}};
+    auto o = office_options();
+    o.atl_strict_faults = true;
+    auto const out = run_sync(o, net, clock);
+    EXPECT_EQ(out.hresult, 0x8024400Au);
+    EXPECT_EQ(out.error, "SyncUpdates: a SOAP fault arrived with HTTP 200; the ATL client looks for faults "
+                         "only in HTTP 500 answers");
+    EXPECT_FALSE(out.fault);
+}
+
+TEST_F(RecoveryTest, DefaultModeTakesAFaultWithHttp200AndKeepsTheStatus) {
+    server.fault_status = 200;
+    server.sync_fault_at = {{2, error_code::internal_server_error}};
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.hresult, 0x8024400Eu);
+    EXPECT_EQ(out.fault->http_status, 200);
+}
+
+TEST_F(RecoveryTest, TimeoutOnSyncUpdatesIsAConnectionErrorWithItsCode) {
+    ON_CALL(net, post(_, ::testing::EndsWith("/SyncUpdates"), _))
+        .WillByDefault([](const std::string&, const std::string&, const std::string&) {
+            return transport_error{transport_error_kind::timed_out, hr::soapclient_read,
+                                   "no complete answer from wsus.test:8530 within 30000 ms"};
+        });
+    auto const out = run_sync(office_options(), net, clock);
+    EXPECT_EQ(out.verdict, sync_verdict::connection_error);
+    EXPECT_EQ(out.hresult, 0x80244009u);
+    EXPECT_EQ(out.error, "SyncUpdates: no complete answer from wsus.test:8530 within 30000 ms");
+}
+
 }  // namespace
 }  // namespace wsuslab::client
