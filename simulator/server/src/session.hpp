@@ -90,7 +90,9 @@ private:
     void do_wait_first_byte();
     void on_first_bytes(beast::error_code ec, std::size_t n);
     void do_read_header();
-    void on_header(beast::error_code ec, std::size_t n);
+    void parse_header_bytes();
+    void on_header_bytes(beast::error_code ec, std::size_t n);
+    void on_header();
     void on_continue_written(beast::error_code ec, std::size_t n);
     void do_read_body();
     void on_body(beast::error_code ec, std::size_t n);

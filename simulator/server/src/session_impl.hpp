@@ -164,20 +164,66 @@ void http_session<Stream>::do_read_header() {
     parser_->header_limit(state_->config.header_limit);
     parser_->body_limit(state_->config.body_limit);
     expires_at(first_request_ ? first_deadline_ : clock::now() + state_->config.header_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        beast::bind_front_handler(&http_session::on_header, this->shared_from_this()));
+    parse_header_bytes();
 }
 
 template <class Stream>
-void http_session<Stream>::on_header(beast::error_code ec, std::size_t /*n*/) {
+void http_session<Stream>::parse_header_bytes() {
+    // The header is read here rather than with http::async_read_header so that the buffered
+    // bytes can be checked between reads: Beast waits for CRLFCRLF, so a bare-LF header that
+    // arrives in pieces would otherwise only end at the header timeout.
+    for (;;) {
+        beast::error_code ec;
+        std::size_t const used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more) {
+            break;
+        }
+        if (ec) {
+            on_read_error(ec);
+            return;
+        }
+        if (parser_->is_header_done()) {
+            on_header();
+            return;
+        }
+        if (used == 0) {
+            break;
+        }
+    }
+    auto const data = buffer_.data();
+    if (has_bare_lf(std::string_view(static_cast<const char*>(data.data()), data.size()))) {
+        on_read_error(http::error::bad_line_ending);
+        return;
+    }
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&http_session::on_header_bytes, this->shared_from_this()));
+}
+
+template <class Stream>
+void http_session<Stream>::on_header_bytes(beast::error_code ec, std::size_t n) {
     if (phase_ == phase::closed) {
         return;  // force-closed while the operation was completing
+    }
+    if (ec == net::error::eof) {
+        // As http::read_some does: EOF inside a message is a partial message.
+        if (parser_->got_some()) {
+            parser_->put_eof(ec);
+        } else {
+            ec = http::error::end_of_stream;
+        }
     }
     if (ec) {
         on_read_error(ec);
         return;
     }
+    buffer_.commit(n);
+    parse_header_bytes();
+}
+
+template <class Stream>
+void http_session<Stream>::on_header() {
     first_request_ = false;
     auto const& req = parser_->get();
     auto const expect = req[http::field::expect];

@@ -21,16 +21,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-// Beast 1.74 reports "GET / HTTP/1.1\n" as a bad version; naming the bare LF is clearer.
-bool has_bare_lf(std::string_view bytes) {
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool is_token_char(char c) {
     auto const u = static_cast<unsigned char>(c);
     if (std::isalnum(u) != 0) {
@@ -48,6 +38,15 @@ bool valid_field(std::string_view name, std::string_view value) {
 }
 
 }  // namespace
+
+bool has_bare_lf(std::string_view bytes) noexcept {
+    for (auto i = bytes.find('\n'); i != std::string_view::npos; i = bytes.find('\n', i + 1)) {
+        if (i == 0 || bytes[i - 1] != '\r') {
+            return true;
+        }
+    }
+    return false;
+}
 
 read_failure classify_read_error(const boost::system::error_code& ec, const server_config& config,
                                  std::string_view buffered) {
@@ -70,6 +69,7 @@ read_failure classify_read_error(const boost::system::error_code& ec, const serv
         f.status = 431;
         f.body = "request header too large: the limit is " + std::to_string(config.header_limit) +
                  " bytes\n";
+    // Beast 1.74 reports "GET / HTTP/1.1\n" as a bad version; naming the bare LF is clearer.
     } else if ((ec == http::error::bad_version || ec == http::error::bad_line_ending ||
                 ec == http::error::bad_field || ec == http::error::bad_value) &&
                has_bare_lf(buffered)) {

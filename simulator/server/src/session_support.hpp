@@ -32,6 +32,10 @@ struct read_failure {
 read_failure classify_read_error(const boost::system::error_code& ec, const server_config& config,
                                  std::string_view buffered);
 
+/// True when `bytes` hold an LF not preceded by CR (a bare-LF line ending). An LF at the very
+/// start counts: what precedes it was a complete CRLF line or nothing.
+bool has_bare_lf(std::string_view bytes) noexcept;
+
 /// A plain-text response (Content-Type text/plain; charset=utf-8) that closes the connection.
 http_response make_plain_response(int status, std::string body);
 
