@@ -1,0 +1,245 @@
+// Diagnosis: colliding deployment rows per group set, legacy verdicts per profile, and the plan
+// of the workaround (checked on a copy). The WSUS operations and the report are in
+// diagnosis_workaround.cpp.
+#include <wsuslab/mitigation/diagnosis.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include <wsuslab/mitigation/catalog.hpp>
+#include <wsuslab/mitigation/simulated_sync.hpp>
+
+namespace wsuslab::mitigation {
+namespace {
+
+bool ci_equal(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool computer_matches(const std::string& pattern, const client_profile& p) {
+    if (ci_equal(pattern, p.client_id) || ci_equal(pattern, p.dns_name)) {
+        return true;
+    }
+    auto const dot = p.dns_name.find('.');
+    return dot != std::string::npos && ci_equal(pattern, p.dns_name.substr(0, dot));
+}
+
+/// "All Computers" first, then `wanted` in declaration order, then undeclared ones.
+std::vector<std::string> ordered_groups(const scenario& s, const std::vector<std::string>& wanted) {
+    std::vector<std::string> out{all_computers_group};
+    auto add = [&out](const std::string& name) {
+        if (std::none_of(out.begin(), out.end(),
+                         [&name](const std::string& g) { return ci_equal(g, name); })) {
+            out.push_back(name);
+        }
+    };
+    for (auto const& g : s.target_groups) {
+        if (std::any_of(wanted.begin(), wanted.end(),
+                        [&g](const std::string& w) { return ci_equal(w, g.name); })) {
+            add(g.name);
+        }
+    }
+    for (auto const& w : wanted) {
+        add(w);
+    }
+    return out;
+}
+
+int group_depth(const scenario& s, const std::string& name) {
+    int depth = name == all_computers_group ? 0 : 1;
+    const target_group* g = nullptr;
+    for (auto const& x : s.target_groups) {
+        g = x.name == name ? &x : g;
+    }
+    // The loader rejects parent cycles; the bound only guards hand-built scenarios.
+    while (g != nullptr && g->parent && *g->parent != all_computers_group &&
+           depth <= static_cast<int>(s.target_groups.size())) {
+        ++depth;
+        const target_group* parent = nullptr;
+        for (auto const& x : s.target_groups) {
+            parent = x.name == *g->parent ? &x : parent;
+        }
+        g = parent;
+    }
+    return depth;
+}
+
+std::string effective_model(const scenario& s, const std::vector<std::string>& groups) {
+    std::string model = s.server.default_model;
+    int best = -1;
+    for (auto const& g : s.target_groups) {
+        if (g.model && std::find(groups.begin(), groups.end(), g.name) != groups.end() &&
+            group_depth(s, g.name) > best) {
+            best = group_depth(s, g.name);
+            model = *g.model;
+        }
+    }
+    return model;
+}
+
+/// Every group set a client of this scenario can have, with the profiles that have it.
+std::map<std::vector<std::string>, std::vector<std::string>> group_sets(const scenario& s) {
+    std::map<std::vector<std::string>, std::vector<std::string>> sets;
+    for (auto const& p : s.profiles) {
+        sets[profile_groups(s, p)].push_back(p.name);
+    }
+    std::map<std::string, std::vector<std::string>> by_computer;
+    for (auto const& a : s.assignments) {
+        by_computer[a.computer].push_back(a.target_group);
+    }
+    for (auto const& [computer, groups] : by_computer) {
+        sets[ordered_groups(s, groups)];
+    }
+    for (auto const& g : s.target_groups) {
+        sets[ordered_groups(s, {g.name})];
+    }
+    return sets;
+}
+
+std::vector<duplicate_deployment> find_duplicates(const scenario& s) {
+    std::vector<duplicate_deployment> out;
+    for (auto const& [groups, profiles] : group_sets(s)) {
+        std::map<std::int32_t, std::vector<const deployment_row*>> by_revision;
+        for (auto const& d : s.deployments) {
+            if (std::find(groups.begin(), groups.end(), d.target_group) != groups.end()) {
+                by_revision[d.revision_id].push_back(&d);
+            }
+        }
+        for (auto const& [revision_id, rows] : by_revision) {
+            if (rows.size() < 2) {
+                continue;
+            }
+            std::vector<deployment_row> copies;
+            for (auto const* r : rows) {
+                copies.push_back(*r);
+            }
+            auto it = std::find_if(out.begin(), out.end(), [&](const duplicate_deployment& x) {
+                return x.revision_id == revision_id && x.rows == copies;
+            });
+            if (it == out.end()) {
+                duplicate_deployment d;
+                d.revision_id = revision_id;
+                if (const revision* r = s.find_revision(revision_id)) {
+                    d.update_id = r->update_id;
+                    d.title = r->title;
+                }
+                d.rows = std::move(copies);
+                out.push_back(std::move(d));
+                it = std::prev(out.end());
+            }
+            it->group_sets.push_back(groups);
+            it->profiles_hit.insert(it->profiles_hit.end(), profiles.begin(), profiles.end());
+        }
+    }
+    for (auto& d : out) {
+        std::sort(d.profiles_hit.begin(), d.profiles_hit.end());
+    }
+    std::sort(out.begin(), out.end(), [](const duplicate_deployment& a, const duplicate_deployment& b) {
+        return a.revision_id < b.revision_id;
+    });
+    return out;
+}
+
+std::vector<profile_verdict> legacy_verdicts(const scenario& s, const legacy_options& legacy) {
+    catalog const c(s);
+    auto const model = make_legacy_model(legacy);
+    std::vector<profile_verdict> out;
+    for (auto const& p : s.profiles) {
+        profile_verdict v;
+        v.profile = p.name;
+        v.groups = profile_groups(s, p);
+        v.effective_model = effective_model(s, v.groups);
+        simulated_sync_options options;
+        options.groups = v.groups;
+        options.page_size = s.server.page_size;
+        auto const r = run_simulated_sync(*model, c, options, installed_on(p.machine));
+        v.legacy_ok = r.ok();
+        v.failure = r.failure;
+        v.failed_round = r.failed_round;
+        v.rounds = r.rounds;
+        v.updates_received = r.updates_received;
+        v.exceeded_max_rounds = r.exceeded_max_rounds;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+std::string latest_date(const scenario& s) {
+    std::string date = s.server.config_last_change.substr(0, 10);
+    for (auto const& d : s.deployments) {
+        date = std::max(date, d.last_change_time);
+    }
+    return date;
+}
+
+}  // namespace
+
+std::vector<std::string> profile_groups(const scenario& s, const client_profile& p) {
+    std::vector<std::string> wanted;
+    for (auto const& a : s.assignments) {
+        if (computer_matches(a.computer, p)) {
+            wanted.push_back(a.target_group);
+        }
+    }
+    if (s.server.client_side_targeting) {
+        wanted.insert(wanted.end(), p.target_groups.begin(), p.target_groups.end());
+    }
+    return ordered_groups(s, wanted);
+}
+
+bool diagnosis::legacy_fails() const {
+    return std::any_of(profiles.begin(), profiles.end(),
+                       [](const profile_verdict& v) { return !v.legacy_ok; });
+}
+
+std::vector<workaround_step> apply_workaround(scenario& s, const diagnosis_options& options) {
+    std::vector<std::string> updates;
+    for (auto const& d : find_duplicates(s)) {
+        if (!d.update_id.empty() &&
+            std::find(updates.begin(), updates.end(), d.update_id) == updates.end()) {
+            updates.push_back(d.update_id);
+        }
+    }
+    std::string const date = options.date.empty() ? latest_date(s) : options.date;
+    std::vector<workaround_step> steps;
+    for (auto const& id : updates) {
+        if (options.kind == workaround_kind::approve_then_decline) {
+            steps.push_back(approve_update(s, id, all_computers_group,
+                                           protocol::deployment_action::install, date));
+        }
+        steps.push_back(decline_update(s, id));
+    }
+    return steps;
+}
+
+diagnosis diagnose(const scenario& s, const diagnosis_options& options) {
+    diagnosis d;
+    d.kind = options.kind;
+    d.duplicates = find_duplicates(s);
+    d.profiles = legacy_verdicts(s, options.legacy);
+    for (auto& dup : d.duplicates) {
+        for (auto const& v : d.profiles) {
+            if (v.failure && v.failure->key_being_added == dup.revision_id) {
+                dup.profiles_failing.push_back(v.profile);
+            }
+        }
+    }
+    if (d.anomalies_found() || d.legacy_fails()) {
+        scenario repaired = s;
+        d.workaround = apply_workaround(repaired, options);
+        auto const after = legacy_verdicts(repaired, options.legacy);
+        d.workaround_verified =
+            find_duplicates(repaired).empty() &&
+            std::all_of(after.begin(), after.end(), [](const profile_verdict& v) { return v.legacy_ok; });
+    } else {
+        d.workaround_verified = true;
+    }
+    return d;
+}
+
+}  // namespace wsuslab::mitigation
