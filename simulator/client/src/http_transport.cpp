@@ -203,10 +203,22 @@ struct http_transport::impl {
         if (head) {
             parser.skip(true);
         }
-        http::async_read(stream, buffer, parser, [&ec](error_code e, std::size_t) { ec = e; });
+        // Header first: Beast 1.74's eager body parse skips the Content-Length body-limit check,
+        // so the declared length is checked here before any body byte is read.
+        http::async_read_header(stream, buffer, parser, [&ec](error_code e, std::size_t) { ec = e; });
         drive();
         if (ec) {
             return ec;
+        }
+        if (auto const declared = parser.content_length(); declared && *declared > opt.max_response_bytes) {
+            return error_code(http::error::body_limit);
+        }
+        if (!parser.is_done()) {
+            http::async_read(stream, buffer, parser, [&ec](error_code e, std::size_t) { ec = e; });
+            drive();
+            if (ec) {
+                return ec;
+            }
         }
         auto res = parser.release();
         http_reply reply;
