@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,9 @@ struct recording_plan {
     mitigation::model_kind model;
     std::vector<std::string> clients;
 };
+
+/// GoogleTest prints a plan by its folder name.
+inline void PrintTo(const recording_plan& p, std::ostream* os) { *os << p.folder; }
 
 inline const std::vector<recording_plan>& shipped_plans() {
     static const std::vector<recording_plan> plans = {
