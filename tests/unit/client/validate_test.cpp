@@ -234,6 +234,17 @@ TEST(ValidateExchangesTest, KeepsTheParseProblemOfABadAnswer) {
     EXPECT_EQ(v[0].rule, "response-parseable");
 }
 
+TEST(ValidateExchangesTest, MissingRequiredElementIsAParseViolation) {
+    auto x = sync_round(1, {}, {1});
+    auto const at = x.response_body.find("<LastChangeTime>2008-06-10</LastChangeTime>");
+    ASSERT_NE(at, std::string::npos);
+    x.response_body.erase(at, std::string("<LastChangeTime>2008-06-10</LastChangeTime>").size());
+    auto const v = mitigation::check_run(to_checked_exchanges({x}));
+    ASSERT_EQ(v.size(), 1U);
+    EXPECT_EQ(v[0].rule, "response-parseable");
+    EXPECT_THAT(v[0].message, HasSubstr("LastChangeTime"));
+}
+
 TEST(ValidateExchangesTest, CheckerSeesADuplicatedRevision) {
     auto const checked = to_checked_exchanges({sync_round(1, {}, {8862, 8862})});
     auto const v = mitigation::check_run(checked);
