@@ -33,7 +33,8 @@ class ReplayRecordingsTest : public ::testing::TestWithParam<recording_plan> {};
 TEST_P(ReplayRecordingsTest, ShippedRecordingMatchesAFreshRecording) {
     const recording_plan& plan = GetParam();
     std::string fresh;
-    if (const char* target = std::getenv("WSUSLAB_REGENERATE_EXCHANGES"); target != nullptr && *target != '\0') {
+    if (const char* target = std::getenv("WSUSLAB_REGENERATE_EXCHANGES");
+        target != nullptr && *target != '\0') {
         fresh = (fs::path(target) / plan.folder).string();
         fs::remove_all(fresh);
     } else {
@@ -42,7 +43,8 @@ TEST_P(ReplayRecordingsTest, ShippedRecordingMatchesAFreshRecording) {
     record_plan(plan, fresh);
 
     auto shipped = server::exchange_replayer::load(shipped_dir(plan));
-    ASSERT_TRUE(shipped.ok()) << shipped.error().message() << "\nregenerate with: " << regenerate_command;
+    ASSERT_TRUE(shipped.ok()) << shipped.error().message()
+                              << "\nregenerate with: " << regenerate_command;
     auto now = server::exchange_replayer::load(fresh);
     ASSERT_TRUE(now.ok()) << now.error().message();
     ASSERT_EQ(now.value()->exchanges().size(), shipped.value()->exchanges().size())
@@ -74,7 +76,8 @@ TEST_P(ReplayRecordingsTest, ClientsGetFromTheRecordingWhatTheyGetFromTheLiveSer
         EXPECT_EQ(got.hresult, expected.hresult);
         EXPECT_EQ(got.needed_revision_ids, expected.needed_revision_ids);
         EXPECT_EQ(comparable_log(got, replay->url()), comparable_log(expected, live->url()));
-        const bool fails = plan.model == mitigation::model_kind::legacy && c == "office2003-workstation";
+        const bool fails =
+            plan.model == mitigation::model_kind::legacy && c == "office2003-workstation";
         EXPECT_EQ(got.hresult, fails ? 0x8024400EU : 0U);
         if (fails) {
             ASSERT_TRUE(got.fault.has_value());

@@ -38,15 +38,18 @@ void expect_same_experience(const client::sync_outcome& live, const std::string&
     EXPECT_EQ(log_without_url(replayed, replay_url), log_without_url(live, live_url));
     ASSERT_EQ(replayed.exchanges.size(), live.exchanges.size());
     for (std::size_t i = 0; i < live.exchanges.size(); ++i) {
-        EXPECT_EQ(replayed.exchanges[i].http_status, live.exchanges[i].http_status) << "exchange " << i;
-        EXPECT_EQ(replayed.exchanges[i].response_body, live.exchanges[i].response_body) << "exchange " << i;
+        EXPECT_EQ(replayed.exchanges[i].http_status, live.exchanges[i].http_status)
+            << "exchange " << i;
+        EXPECT_EQ(replayed.exchanges[i].response_body, live.exchanges[i].response_body)
+            << "exchange " << i;
     }
 }
 
 class ReplayRoundTripTest : public ::testing::TestWithParam<mitigation::model_kind> {};
 
 TEST_P(ReplayRoundTripTest, RecordThenReplayGivesTheClientsTheSameAnswers) {
-    const recording_plan plan{"roundtrip", GetParam(), {"office2003-workstation", "plain-workstation"}};
+    const recording_plan plan{
+        "roundtrip", GetParam(), {"office2003-workstation", "plain-workstation"}};
     const std::string dir = fresh_dir("rec");
     std::vector<client::sync_outcome> live;
     std::string live_url;
@@ -69,13 +72,17 @@ TEST_P(ReplayRoundTripTest, RecordThenReplayGivesTheClientsTheSameAnswers) {
     auto replay = wsus_under_test::replaying(dir);
     for (std::size_t i = 0; i < plan.clients.size(); ++i) {
         SCOPED_TRACE(plan.clients[i]);
-        expect_same_experience(live[i], live_url, run_client(replay->url(), plan.clients[i]), replay->url());
+        expect_same_experience(live[i], live_url, run_client(replay->url(), plan.clients[i]),
+                               replay->url());
     }
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ReplayRoundTripTest,
-                         ::testing::Values(mitigation::model_kind::legacy, mitigation::model_kind::fixed),
-                         [](const auto& param_info) { return std::string(mitigation::model_name(param_info.param)); });
+                         ::testing::Values(mitigation::model_kind::legacy,
+                                           mitigation::model_kind::fixed),
+                         [](const auto& param_info) {
+                             return std::string(mitigation::model_name(param_info.param));
+                         });
 
 TEST(ReplayRefusalTest, AClientTheRecordingNeverSawGetsAFaultNamingTheNearestExchange) {
     const std::string dir = fresh_dir("rec");
@@ -92,10 +99,13 @@ TEST(ReplayRefusalTest, AClientTheRecordingNeverSawGetsAFaultNamingTheNearestExc
     EXPECT_EQ(o.fault->http_status, 500);
     EXPECT_EQ(o.fault->fault.code, protocol::fault_code::client);
     EXPECT_EQ(o.fault->fault.error, "InvalidParameters");
-    EXPECT_THAT(o.fault->fault.message,
-                StartsWith("no recorded exchange matches: nearest 0002-plain-workstation-GetAuthorizationCookie "
-                           "differs in clientId: recorded \"" + profile("plain-workstation").client_id +
-                           "\", request \"" + profile("server-2003").client_id + "\""));
+    EXPECT_THAT(
+        o.fault->fault.message,
+        StartsWith(
+            "no recorded exchange matches: nearest 0002-plain-workstation-GetAuthorizationCookie "
+            "differs in clientId: recorded \"" +
+            profile("plain-workstation").client_id + "\", request \"" +
+            profile("server-2003").client_id + "\""));
     EXPECT_EQ(o.fault->fault.faultstring, o.fault->fault.message);
 }
 

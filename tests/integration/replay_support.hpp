@@ -39,19 +39,26 @@ struct recording_plan {
 };
 
 /// GoogleTest prints a plan by its folder name.
-inline void PrintTo(const recording_plan& p, std::ostream* os) { *os << p.folder; }
+inline void PrintTo(const recording_plan& p, std::ostream* os) {
+    *os << p.folder;
+}
 
 inline const std::vector<recording_plan>& shipped_plans() {
     static const std::vector<recording_plan> plans = {
-        {"kb954960-legacy", mitigation::model_kind::legacy, {"office2003-workstation", "plain-workstation"}},
-        {"kb954960-fixed", mitigation::model_kind::fixed, {"office2003-workstation", "plain-workstation"}},
+        {"kb954960-legacy",
+         mitigation::model_kind::legacy,
+         {"office2003-workstation", "plain-workstation"}},
+        {"kb954960-fixed",
+         mitigation::model_kind::fixed,
+         {"office2003-workstation", "plain-workstation"}},
     };
     return plans;
 }
 
 /// The command that rewrites the shipped recordings (documented in fixtures/exchanges/README.md).
 inline const char* regenerate_command =
-    "WSUSLAB_REGENERATE_EXCHANGES=$PWD/fixtures/exchanges <build>/tests/integration/integration_tests "
+    "WSUSLAB_REGENERATE_EXCHANGES=$PWD/fixtures/exchanges "
+    "<build>/tests/integration/integration_tests "
     "--gtest_filter='ReplayRecordingsTest.*'";
 
 inline std::shared_ptr<const mitigation::scenario> kb954960() {
@@ -60,7 +67,8 @@ inline std::shared_ptr<const mitigation::scenario> kb954960() {
         if (auto const* e = std::get_if<mitigation::scenario_error>(&r)) {
             throw std::runtime_error("kb954960.xml: " + e->to_string());
         }
-        return std::make_shared<const mitigation::scenario>(std::get<mitigation::scenario>(std::move(r)));
+        return std::make_shared<const mitigation::scenario>(
+            std::get<mitigation::scenario>(std::move(r)));
     }();
     return loaded;
 }
@@ -88,23 +96,27 @@ inline std::string fresh_dir(const std::string& tag) {
 
 /// The instant the recordings are made at (the advisory's server log time, kb954960.md §2.4).
 inline std::chrono::system_clock::time_point recording_time() {
-    return std::chrono::system_clock::time_point(std::chrono::seconds(1213412397));  // 2008-06-14T02:59:57Z
+    return std::chrono::system_clock::time_point(
+        std::chrono::seconds(1213412397));  // 2008-06-14T02:59:57Z
 }
 
 /// The mock WSUS behind test_server. Live (optionally recording into `record_dir` with the
 /// recorder's client keys taken from the scenario's profile names) or replay-only.
 class wsus_under_test {
 public:
-    static std::unique_ptr<wsus_under_test> live(mitigation::model_kind model, const std::string& record_dir = {}) {
+    static std::unique_ptr<wsus_under_test> live(mitigation::model_kind model,
+                                                 const std::string& record_dir = {}) {
         server::service_options o;
         o.scenario = kb954960();
         o.model = model;
-        return std::unique_ptr<wsus_under_test>(new wsus_under_test(std::move(o), record_dir, model));
+        return std::unique_ptr<wsus_under_test>(
+            new wsus_under_test(std::move(o), record_dir, model));
     }
     static std::unique_ptr<wsus_under_test> replaying(const std::string& dir) {
         server::service_options o;
         o.replay_dir = dir;
-        return std::unique_ptr<wsus_under_test>(new wsus_under_test(std::move(o), {}, std::nullopt));
+        return std::unique_ptr<wsus_under_test>(
+            new wsus_under_test(std::move(o), {}, std::nullopt));
     }
 
     std::string url() const { return http_->url(); }
@@ -119,15 +131,22 @@ private:
         if (auto const* e = std::get_if<std::string>(&created)) {
             throw std::runtime_error("wsus_service::create: " + *e);
         }
-        service_ = std::shared_ptr<server::wsus_service>(std::get<std::unique_ptr<server::wsus_service>>(std::move(created)));
-        server::request_handler handler = [svc = service_](const server::http_request& r) { return svc->handle(r); };
+        service_ = std::shared_ptr<server::wsus_service>(
+            std::get<std::unique_ptr<server::wsus_service>>(std::move(created)));
+        server::request_handler handler = [svc = service_](const server::http_request& r) {
+            return svc->handle(r);
+        };
         if (!record_dir.empty()) {
             server::recording_info info;
             info.scenario = "kb954960";
             info.model = std::string(mitigation::model_name(*model));
-            info.source = "recorded from wsus_service (what wsuslab serve runs) --scenario fixtures/scenarios/kb954960.xml"
-                          " --model " + info.model + ", clients run by wsuslab::client::run_sync over 127.0.0.1; regenerate: " +
-                          regenerate_command;
+            info.source =
+                "recorded from wsus_service (what wsuslab serve runs) --scenario "
+                "fixtures/scenarios/kb954960.xml"
+                " --model " +
+                info.model +
+                ", clients run by wsuslab::client::run_sync over 127.0.0.1; regenerate: " +
+                regenerate_command;
             info.clock = [] { return std::string("2008-06-14T02:59:57Z"); };
             info.client_namer = [](std::string_view id, std::string_view dns) {
                 for (auto const& p : kb954960()->profiles) {
@@ -142,9 +161,10 @@ private:
                 throw std::runtime_error(opened.error().message());
             }
             recorder_ = std::shared_ptr<server::exchange_recorder>(std::move(opened).value());
-            handler = server::recording_handler(std::move(handler), recorder_, [](const server::exchange_error& e) {
-                ADD_FAILURE() << "recording failed: " << e.message();
-            });
+            handler = server::recording_handler(
+                std::move(handler), recorder_, [](const server::exchange_error& e) {
+                    ADD_FAILURE() << "recording failed: " << e.message();
+                });
         }
         http_ = std::make_unique<test::test_server>(std::move(handler));
     }
@@ -156,7 +176,8 @@ private:
 
 /// The 2008 client start time of the advisory (kb954960.md §2.1), UTC.
 inline client::time_point client_start() {
-    return client::time_point(std::chrono::milliseconds(1213412393383LL));  // 2008-06-14T02:59:53.383Z
+    return client::time_point(
+        std::chrono::milliseconds(1213412393383LL));  // 2008-06-14T02:59:53.383Z
 }
 
 /// One detection of `profile_name` against `url`: fresh in-memory client, events reported.
@@ -171,7 +192,8 @@ inline client::sync_outcome run_client(const std::string& url, const std::string
 }
 
 /// Records plan `p` into `dir`: a live service on the plan's model, its clients one after another.
-inline std::vector<client::sync_outcome> record_plan(const recording_plan& p, const std::string& dir) {
+inline std::vector<client::sync_outcome> record_plan(const recording_plan& p,
+                                                     const std::string& dir) {
     auto wsus = wsus_under_test::live(p.model, dir);
     std::vector<client::sync_outcome> outcomes;
     for (auto const& c : p.clients) {
@@ -181,7 +203,8 @@ inline std::vector<client::sync_outcome> record_plan(const recording_plan& p, co
 }
 
 /// A log line with the (per-run) server URL replaced by "<server>".
-inline std::vector<std::string> log_without_url(const client::sync_outcome& o, const std::string& url) {
+inline std::vector<std::string> log_without_url(const client::sync_outcome& o,
+                                                const std::string& url) {
     std::vector<std::string> out;
     for (auto const& l : o.log) {
         std::string t = l.tagged();
@@ -194,7 +217,8 @@ inline std::vector<std::string> log_without_url(const client::sync_outcome& o, c
 }
 
 /// Replaces the text between every `open` and the following `close` by "*".
-inline std::string mask_between(std::string text, const std::string& open, const std::string& close) {
+inline std::string mask_between(std::string text, const std::string& open,
+                                const std::string& close) {
     for (auto pos = text.find(open); pos != std::string::npos; pos = text.find(open, pos)) {
         const auto from = pos + open.size();
         const auto to = text.find(close, from);
@@ -237,7 +261,8 @@ inline std::string mask_per_run(const std::string& body) {
 }
 
 /// Log lines with the server URL and the fault ID (a fresh GUID per live run) masked.
-inline std::vector<std::string> comparable_log(const client::sync_outcome& o, const std::string& url) {
+inline std::vector<std::string> comparable_log(const client::sync_outcome& o,
+                                               const std::string& url) {
     std::vector<std::string> out;
     for (auto line : log_without_url(o, url)) {
         if (line.find("ID:") != std::string::npos) {

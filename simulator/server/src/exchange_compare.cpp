@@ -20,11 +20,26 @@ namespace {
 // Item element names of the MS-WUSP ArrayOf* types whose order carries no meaning: they are
 // compared as sets. ArrayOfString (HardwareIDs are "most specific first") stays ordered.
 constexpr std::string_view set_items[] = {
-    "int",           "guid",           "base64Binary",       "UpdateIdentity",
-    "CategoryIdentifier", "CategoryRelationship", "DriverRecoveryID", "AuthorizationCookie",
-    "ReportingEvent", "Device",        "UpdateInfo",         "Update",
-    "FileLocation",  "RefreshCacheResult", "AuthPlugInInfo", "ConfigurationProperty",
-    "XmlUpdateFragmentType", "ClientMetadata", "FileDecryption", "UpdateEncryptionDetail",
+    "int",
+    "guid",
+    "base64Binary",
+    "UpdateIdentity",
+    "CategoryIdentifier",
+    "CategoryRelationship",
+    "DriverRecoveryID",
+    "AuthorizationCookie",
+    "ReportingEvent",
+    "Device",
+    "UpdateInfo",
+    "Update",
+    "FileLocation",
+    "RefreshCacheResult",
+    "AuthPlugInInfo",
+    "ConfigurationProperty",
+    "XmlUpdateFragmentType",
+    "ClientMetadata",
+    "FileDecryption",
+    "UpdateEncryptionDetail",
 };
 constexpr std::string_view ordered_items[] = {"string", "extensionDriver"};
 
@@ -87,7 +102,9 @@ field_node to_fields(pugi::xml_node root, const std::vector<std::string>& ignore
     return top;
 }
 
-bool is_empty(const field_node& n) { return n.text.empty() && n.children.empty(); }
+bool is_empty(const field_node& n) {
+    return n.text.empty() && n.children.empty();
+}
 
 std::string shorten(std::string s) {
     constexpr std::size_t max = 80;
@@ -98,7 +115,9 @@ std::string shorten(std::string s) {
     return s;
 }
 
-std::string quoted(const std::string& s) { return "\"" + shorten(s) + "\""; }
+std::string quoted(const std::string& s) {
+    return "\"" + shorten(s) + "\"";
+}
 
 std::string join_path(const std::string& path, const std::string& name) {
     return path.empty() ? name : path + "." + name;
@@ -205,8 +224,10 @@ void diff_array(const field_node& r, const field_node& q, const std::string& ite
     const auto b = sorted_set(q);
     std::vector<std::string> missing;
     std::vector<std::string> extra;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(missing), item_less);
-    std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(extra), item_less);
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(missing),
+                        item_less);
+    std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(extra),
+                        item_less);
     if (!missing.empty() || !extra.empty()) {
         out.push_back(path + ": missing " + brace_list(missing, '{', '}') + ", extra " +
                       brace_list(extra, '{', '}'));
@@ -301,10 +322,12 @@ comparable_request make_comparable(const http_request& r, const protocol::limits
     c.operation = std::string(protocol::operation_name(parsed.value().op));
     // The canonical form comes from the codec's own serializer, so spelling differences of the
     // wire (prefixes, xsi:nil, soapenc:arrayType, unknown children) cannot cause a mismatch.
-    const std::string canonical_text = protocol::serialize_request(parsed.value().body, parsed.value().version);
+    const std::string canonical_text =
+        protocol::serialize_request(parsed.value().body, parsed.value().version);
     auto env = protocol::read_envelope(canonical_text, lim);
     if (!env) {
-        env = protocol::read_envelope(r.body, lim);  // the serializer's output should always read back
+        env = protocol::read_envelope(r.body,
+                                      lim);  // the serializer's output should always read back
     }
     if (env) {
         c.fields = to_fields(env.value().body_child, ignored);
@@ -312,13 +335,16 @@ comparable_request make_comparable(const http_request& r, const protocol::limits
     return c;
 }
 
-std::vector<std::string> differences(const comparable_request& recorded, const comparable_request& request) {
+std::vector<std::string> differences(const comparable_request& recorded,
+                                     const comparable_request& request) {
     std::vector<std::string> out;
     if (!iequals(recorded.method, request.method)) {
-        out.push_back("method: recorded " + quoted(recorded.method) + ", request " + quoted(request.method));
+        out.push_back("method: recorded " + quoted(recorded.method) + ", request " +
+                      quoted(request.method));
     }
     if (!iequals(recorded.path, request.path)) {
-        out.push_back("path: recorded " + quoted(recorded.path) + ", request " + quoted(request.path));
+        out.push_back("path: recorded " + quoted(recorded.path) + ", request " +
+                      quoted(request.path));
     }
     if (recorded.operation != request.operation) {
         out.push_back("operation: recorded " + quoted(recorded.operation) + ", request " +
@@ -326,10 +352,12 @@ std::vector<std::string> differences(const comparable_request& recorded, const c
     }
     if (!recorded.soap) {
         if (recorded.query != request.query) {
-            out.push_back("query: recorded " + quoted(recorded.query) + ", request " + quoted(request.query));
+            out.push_back("query: recorded " + quoted(recorded.query) + ", request " +
+                          quoted(request.query));
         }
         if (recorded.range != request.range) {
-            out.push_back("Range: recorded " + quoted(recorded.range) + ", request " + quoted(request.range));
+            out.push_back("Range: recorded " + quoted(recorded.range) + ", request " +
+                          quoted(request.range));
         }
     }
     if (recorded.soap && recorded.media_type != request.media_type) {
@@ -344,11 +372,13 @@ std::vector<std::string> differences(const comparable_request& recorded, const c
             }
         }
     } else if (recorded.parsed != request.parsed) {
-        out.push_back(std::string("body: ") + (recorded.parsed ? "recorded request parses, this one does not"
-                                                                : "recorded request does not parse, this one does"));
+        out.push_back(std::string("body: ") +
+                      (recorded.parsed ? "recorded request parses, this one does not"
+                                       : "recorded request does not parse, this one does"));
     } else if (recorded.body != request.body) {
-        out.push_back("body: recorded " + std::to_string(recorded.body.size()) + " bytes, request " +
-                      std::to_string(request.body.size()) + " bytes, contents differ");
+        out.push_back("body: recorded " + std::to_string(recorded.body.size()) +
+                      " bytes, request " + std::to_string(request.body.size()) +
+                      " bytes, contents differ");
     }
     return out;
 }

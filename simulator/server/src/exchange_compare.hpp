@@ -22,16 +22,16 @@ struct field_node {
 
 /// A request reduced to what matching looks at.
 struct comparable_request {
-    bool soap = false;      ///< POST
-    bool parsed = false;    ///< the codec accepted the body; `fields` is valid
+    bool soap = false;    ///< POST
+    bool parsed = false;  ///< the codec accepted the body; `fields` is valid
     std::string method;
-    std::string path;       ///< as received, without query
+    std::string path;  ///< as received, without query
     std::string query;
-    std::string media_type; ///< lower-cased Content-Type without parameters
-    std::string range;      ///< Range header (non-SOAP)
-    std::string operation;  ///< operation name, "Invalid", or the HTTP method
-    field_node fields;      ///< the operation wrapper's content
-    std::string body;       ///< raw body, compared when !parsed
+    std::string media_type;  ///< lower-cased Content-Type without parameters
+    std::string range;       ///< Range header (non-SOAP)
+    std::string operation;   ///< operation name, "Invalid", or the HTTP method
+    field_node fields;       ///< the operation wrapper's content
+    std::string body;        ///< raw body, compared when !parsed
 };
 
 /// `ignored` holds element local names skipped at any depth.

@@ -14,7 +14,9 @@
 namespace wsuslab::server::detail {
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -81,7 +83,8 @@ void add_cookie(std::vector<std::string>& out, const std::optional<protocol::coo
     }
 }
 
-void add_sync_info_cookie(std::vector<std::string>& out, const std::optional<protocol::sync_info>& s) {
+void add_sync_info_cookie(std::vector<std::string>& out,
+                          const std::optional<protocol::sync_info>& s) {
     if (s) {
         add_cookie(out, s->new_cookie);
     }
@@ -90,8 +93,8 @@ void add_sync_info_cookie(std::vector<std::string>& out, const std::optional<pro
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string to_lower(std::string_view s) {
@@ -100,14 +103,18 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
 
 std::string_view query_of(std::string_view target) {
     const auto q = target.find('?');
     return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
-bool is_soap_exchange(const http_request& request) { return iequals(request.method, "POST"); }
+bool is_soap_exchange(const http_request& request) {
+    return iequals(request.method, "POST");
+}
 
 std::string sanitize_key(std::string_view text) {
     std::string out;
@@ -131,7 +138,8 @@ std::string sanitize_key(std::string_view text) {
     return out.empty() ? "anonymous" : out;
 }
 
-std::string folder_name(std::size_t sequence, std::string_view client_key, std::string_view operation) {
+std::string folder_name(std::size_t sequence, std::string_view client_key,
+                        std::string_view operation) {
     char number[32];
     std::snprintf(number, sizeof number, "%04zu", sequence);
     return std::string(number) + "-" + std::string(client_key) + "-" + std::string(operation);
@@ -167,18 +175,30 @@ std::string utc_now_text() {
 
 std::string_view reason_phrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 206: return "Partial Content";
-        case 400: return "Bad Request";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 413: return "Payload Too Large";
-        case 415: return "Unsupported Media Type";
-        case 416: return "Range Not Satisfiable";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
+        case 200:
+            return "OK";
+        case 206:
+            return "Partial Content";
+        case 400:
+            return "Bad Request";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 413:
+            return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 416:
+            return "Range Not Satisfiable";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Unknown";
     }
 }
 
@@ -191,7 +211,8 @@ std::string format_request_head(const http_request& r) {
 }
 
 std::string format_response_head(const http_response& r) {
-    std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason_phrase(r.status)) + "\n";
+    std::string out =
+        "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason_phrase(r.status)) + "\n";
     bool has_connection = false;
     for (auto const& [name, value] : r.headers) {
         // The session computes Content-Length from the body; storing it would duplicate it.
@@ -210,13 +231,16 @@ std::string format_response_head(const http_response& r) {
 exchange_result<http_request> parse_request_head(std::string_view text, const std::string& file) {
     const auto lines = head_lines(text);
     if (lines.empty()) {
-        return exchange_error{file, "empty; expected a request line such as \"POST /ClientWebService/client.asmx HTTP/1.1\""};
+        return exchange_error{file,
+                              "empty; expected a request line such as \"POST "
+                              "/ClientWebService/client.asmx HTTP/1.1\""};
     }
     const std::string_view first = lines[0];
     const auto sp1 = first.find(' ');
     const auto sp2 = first.rfind(' ');
     if (sp1 == std::string_view::npos || sp2 == sp1 || !parse_version(first.substr(sp2 + 1))) {
-        return exchange_error{file, "line 1: expected \"METHOD TARGET HTTP/1.1\", got \"" + std::string(first) + "\""};
+        return exchange_error{file, "line 1: expected \"METHOD TARGET HTTP/1.1\", got \"" +
+                                        std::string(first) + "\""};
     }
     auto headers = parse_header_lines(lines, file);
     if (!headers) {
@@ -241,7 +265,8 @@ exchange_result<http_response> parse_response_head(std::string_view text, const 
     const std::string_view first = lines[0];
     const auto sp1 = first.find(' ');
     int status = 0;
-    if (sp1 != std::string_view::npos && parse_version(first.substr(0, sp1)) && first.size() >= sp1 + 4) {
+    if (sp1 != std::string_view::npos && parse_version(first.substr(0, sp1)) &&
+        first.size() >= sp1 + 4) {
         const std::string_view code = first.substr(sp1 + 1, 3);
         if (std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
             (first.size() == sp1 + 4 || first[sp1 + 4] == ' ')) {
@@ -249,7 +274,8 @@ exchange_result<http_response> parse_response_head(std::string_view text, const 
         }
     }
     if (status < 100) {
-        return exchange_error{file, "line 1: expected \"HTTP/1.1 <status> <reason>\", got \"" + std::string(first) + "\""};
+        return exchange_error{file, "line 1: expected \"HTTP/1.1 <status> <reason>\", got \"" +
+                                        std::string(first) + "\""};
     }
     auto headers = parse_header_lines(lines, file);
     if (!headers) {
@@ -366,9 +392,12 @@ std::vector<std::string> issued_cookies(protocol::operation op, const http_respo
 std::string service_name(const request_facts& facts, std::string_view path) {
     if (facts.op) {
         switch (protocol::service_of(*facts.op)) {
-            case protocol::service::client: return "ClientWebService";
-            case protocol::service::simple_auth: return "SimpleAuthWebService";
-            case protocol::service::reporting: return "ReportingWebService";
+            case protocol::service::client:
+                return "ClientWebService";
+            case protocol::service::simple_auth:
+                return "SimpleAuthWebService";
+            case protocol::service::reporting:
+                return "ReportingWebService";
         }
     }
     std::string_view p = path;

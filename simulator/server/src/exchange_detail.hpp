@@ -31,7 +31,8 @@ bool is_soap_exchange(const http_request& request);
 /// 48 characters; "anonymous" when nothing is left.
 std::string sanitize_key(std::string_view text);
 /// "0007-office2003-workstation-SyncUpdates".
-std::string folder_name(std::size_t sequence, std::string_view client_key, std::string_view operation);
+std::string folder_name(std::size_t sequence, std::string_view client_key,
+                        std::string_view operation);
 /// The leading number of a folder name ("0007-..." -> 7); nullopt if it does not start with digits
 /// followed by '-'.
 std::optional<std::size_t> folder_number(std::string_view name);
@@ -65,14 +66,14 @@ bool is_xml_content_type(std::optional<std::string_view> content_type);
 
 /// What a request tells about who sent it.
 struct request_facts {
-    bool parsed = false;                 ///< the codec accepted the body
-    std::string parse_problem;           ///< codec description when !parsed
+    bool parsed = false;        ///< the codec accepted the body
+    std::string parse_problem;  ///< codec description when !parsed
     std::optional<protocol::operation> op;
     protocol::soap_version version = protocol::soap_version::v1_1;
-    std::string operation_name;          ///< op name, HTTP method for non-SOAP, "Invalid"
-    std::string client_id;               ///< GetAuthorizationCookie clientId
-    std::string dns_name;                ///< GetAuthorizationCookie dnsName
-    std::vector<std::string> cookies;    ///< EncryptedData / CookieData values it presents
+    std::string operation_name;        ///< op name, HTTP method for non-SOAP, "Invalid"
+    std::string client_id;             ///< GetAuthorizationCookie clientId
+    std::string dns_name;              ///< GetAuthorizationCookie dnsName
+    std::vector<std::string> cookies;  ///< EncryptedData / CookieData values it presents
     /// No cookie and no identity: GetConfig, StartCategoryScan, non-SOAP requests.
     bool anonymous() const { return cookies.empty() && client_id.empty() && dns_name.empty(); }
 };

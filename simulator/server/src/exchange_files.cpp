@@ -15,7 +15,9 @@
 namespace wsuslab::server {
 namespace fs = std::filesystem;
 
-std::string exchange_error::message() const { return file + ": " + problem; }
+std::string exchange_error::message() const {
+    return file + ": " + problem;
+}
 
 namespace detail {
 
@@ -57,7 +59,8 @@ exchange_result<exchange_meta> meta_from_json(const std::string& text, const std
         return exchange_error{file, "expected a JSON object"};
     }
     exchange_meta m;
-    auto text_field = [&](const char* key, std::string& out, bool required) -> std::optional<exchange_error> {
+    auto text_field = [&](const char* key, std::string& out,
+                          bool required) -> std::optional<exchange_error> {
         const auto it = j.find(key);
         if (it == j.end()) {
             if (required) {
@@ -94,11 +97,15 @@ exchange_result<exchange_meta> meta_from_json(const std::string& text, const std
             return *e;
         }
     }
-    const std::pair<const char*, std::string*> optional[] = {
-        {"client_id", &m.client_id},     {"dns_name", &m.dns_name}, {"service", &m.service},
-        {"path", &m.path},               {"soap_action", &m.soap_action},
-        {"recorded_at", &m.recorded_at}, {"model", &m.model},       {"scenario", &m.scenario},
-        {"remote_address", &m.remote_address}};
+    const std::pair<const char*, std::string*> optional[] = {{"client_id", &m.client_id},
+                                                             {"dns_name", &m.dns_name},
+                                                             {"service", &m.service},
+                                                             {"path", &m.path},
+                                                             {"soap_action", &m.soap_action},
+                                                             {"recorded_at", &m.recorded_at},
+                                                             {"model", &m.model},
+                                                             {"scenario", &m.scenario},
+                                                             {"remote_address", &m.remote_address}};
     for (auto const& [key, out] : optional) {
         if (auto e = text_field(key, *out, false)) {
             return *e;
@@ -145,7 +152,8 @@ exchange_result<bool> write_file(const fs::path& p, const std::string& bytes) {
 
 }  // namespace detail
 
-exchange_result<recorded_exchange> read_exchange(const std::string& folder, const protocol::limits& lim) {
+exchange_result<recorded_exchange> read_exchange(const std::string& folder,
+                                                 const protocol::limits& lim) {
     const fs::path dir(folder);
     recorded_exchange e;
     e.name = dir.filename().string();
@@ -165,14 +173,16 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder, cons
     const std::string meta_file = (dir / "meta.json").string();
     if (e.meta.sequence != *number) {
         return exchange_error{meta_file, "sequence " + std::to_string(e.meta.sequence) +
-                                             " does not match the folder number " + std::to_string(*number)};
+                                             " does not match the folder number " +
+                                             std::to_string(*number)};
     }
 
     auto req_head = detail::read_file(dir / "request.http-headers");
     if (!req_head) {
         return req_head.error();
     }
-    auto req = detail::parse_request_head(req_head.value(), (dir / "request.http-headers").string());
+    auto req =
+        detail::parse_request_head(req_head.value(), (dir / "request.http-headers").string());
     if (!req) {
         return req.error();
     }
@@ -191,7 +201,8 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder, cons
     if (!resp_head) {
         return resp_head.error();
     }
-    auto resp = detail::parse_response_head(resp_head.value(), (dir / "response.http-headers").string());
+    auto resp =
+        detail::parse_response_head(resp_head.value(), (dir / "response.http-headers").string());
     if (!resp) {
         return resp.error();
     }
@@ -209,25 +220,30 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder, cons
                                              std::to_string(e.response.status)};
     }
     if (!e.meta.path.empty() && !detail::iequals(e.meta.path, detail::path_of(e.request.target))) {
-        return exchange_error{meta_file, "path \"" + e.meta.path + "\" disagrees with request.http-headers target \"" +
+        return exchange_error{meta_file, "path \"" + e.meta.path +
+                                             "\" disagrees with request.http-headers target \"" +
                                              e.request.target + "\""};
     }
     const auto facts = detail::inspect_request(e.request, lim);
     if (soap && !facts.parsed && e.meta.request_parses) {
-        return exchange_error{req_body.string(), "does not parse as a SOAP request: " + facts.parse_problem};
+        return exchange_error{req_body.string(),
+                              "does not parse as a SOAP request: " + facts.parse_problem};
     }
     if (soap && facts.parsed && !e.meta.request_parses) {
-        return exchange_error{meta_file, "request_parses is false, but request.xml parses as " + facts.operation_name};
+        return exchange_error{meta_file, "request_parses is false, but request.xml parses as " +
+                                             facts.operation_name};
     }
     if (facts.operation_name != e.meta.operation) {
-        return exchange_error{meta_file, "operation \"" + e.meta.operation + "\" disagrees with the request, which is " +
+        return exchange_error{meta_file, "operation \"" + e.meta.operation +
+                                             "\" disagrees with the request, which is " +
                                              facts.operation_name};
     }
     if (facts.op && detail::is_xml_content_type(e.response.header("Content-Type"))) {
         std::string problem;
         detail::issued_cookies(*facts.op, e.response, lim, &problem);
         if (!problem.empty()) {
-            return exchange_error{resp_body.string(), "does not parse as a " + facts.operation_name +
+            return exchange_error{resp_body.string(), "does not parse as a " +
+                                                          facts.operation_name +
                                                           " response or SOAP fault: " + problem};
         }
     }
@@ -240,7 +256,8 @@ exchange_result<bool> write_exchange(const std::string& dir, const recorded_exch
     const fs::path tmp_dir = fs::path(dir) / ("." + e.name + ".partial");
     std::error_code ec;
     if (fs::exists(final_dir, ec)) {
-        return exchange_error{final_dir.string(), "already exists; an exchange is never overwritten"};
+        return exchange_error{final_dir.string(),
+                              "already exists; an exchange is never overwritten"};
     }
     fs::remove_all(tmp_dir, ec);
     if (!fs::create_directories(tmp_dir, ec) && ec) {

@@ -28,7 +28,8 @@ struct exchange_recorder::impl {
         std::string client_id;
         std::string dns_name;
     };
-    std::map<std::string, identity> identities;        // client key -> what it said in GetAuthorizationCookie
+    std::map<std::string, identity>
+        identities;  // client key -> what it said in GetAuthorizationCookie
     std::map<std::string, std::string> cookie_to_key;   // EncryptedData / CookieData -> client key
     std::map<std::string, std::string> address_to_key;  // peer "ip:port" -> client key
     // Folders recorded as "anonymous" from a peer whose client was not known yet.
@@ -78,7 +79,8 @@ struct exchange_recorder::impl {
             return;
         }
         for (auto& meta : it->second) {
-            const std::string old_name = detail::folder_name(meta.sequence, "anonymous", meta.operation);
+            const std::string old_name =
+                detail::folder_name(meta.sequence, "anonymous", meta.operation);
             const std::string new_name = detail::folder_name(meta.sequence, key, meta.operation);
             meta.client = key;
             const auto id = identities.find(key);
@@ -115,11 +117,12 @@ exchange_recorder::exchange_recorder(std::unique_ptr<impl> p) : impl_(std::move(
 exchange_recorder::~exchange_recorder() = default;
 
 exchange_result<std::unique_ptr<exchange_recorder>> exchange_recorder::open(const std::string& dir,
-                                                                           recording_info info) {
+                                                                            recording_info info) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir, ec)) {
-        return exchange_error{dir, "cannot create recording folder: " + (ec ? ec.message() : "not a directory")};
+        return exchange_error{
+            dir, "cannot create recording folder: " + (ec ? ec.message() : "not a directory")};
     }
     auto p = std::make_unique<impl>();
     p->dir = dir;
@@ -152,7 +155,8 @@ exchange_result<std::unique_ptr<exchange_recorder>> exchange_recorder::open(cons
     return std::unique_ptr<exchange_recorder>(new exchange_recorder(std::move(p)));
 }
 
-exchange_result<std::string> exchange_recorder::record(const http_request& request, const http_response& response,
+exchange_result<std::string> exchange_recorder::record(const http_request& request,
+                                                       const http_response& response,
                                                        const exchange_annotations& notes) {
     impl& s = *impl_;
     const auto facts = detail::inspect_request(request, s.lim);
@@ -180,7 +184,8 @@ exchange_result<std::string> exchange_recorder::record(const http_request& reque
             }
         }
         if (key.empty() && !request.remote_address.empty()) {
-            if (auto it = s.address_to_key.find(request.remote_address); it != s.address_to_key.end()) {
+            if (auto it = s.address_to_key.find(request.remote_address);
+                it != s.address_to_key.end()) {
                 key = it->second;
             }
         }
@@ -241,9 +246,12 @@ std::size_t exchange_recorder::recorded() const {
     return impl_->written;
 }
 
-const std::string& exchange_recorder::directory() const { return impl_->dir; }
+const std::string& exchange_recorder::directory() const {
+    return impl_->dir;
+}
 
-request_handler recording_handler(request_handler inner, std::shared_ptr<exchange_recorder> recorder,
+request_handler recording_handler(request_handler inner,
+                                  std::shared_ptr<exchange_recorder> recorder,
                                   std::function<void(const exchange_error&)> on_error) {
     return [inner = std::move(inner), recorder = std::move(recorder),
             on_error = std::move(on_error)](const http_request& request) {

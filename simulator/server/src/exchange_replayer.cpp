@@ -37,8 +37,10 @@ std::string random_guid() {
     lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
     char buf[40];
     std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
-                  static_cast<unsigned long long>(hi >> 32), static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
-                  static_cast<unsigned long long>(hi & 0xFFFF), static_cast<unsigned long long>(lo >> 48),
+                  static_cast<unsigned long long>(hi >> 32),
+                  static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                  static_cast<unsigned long long>(hi & 0xFFFF),
+                  static_cast<unsigned long long>(lo >> 48),
                   static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
     return buf;
 }
@@ -46,8 +48,9 @@ std::string random_guid() {
 }  // namespace
 
 std::vector<std::string> default_ignored_fields() {
-    return {"cookie",      "oldCookie",  "CookieData", "Expiration",   "EncryptedData", "currentTime",
-            "clientTime",  "lastChange", "LastChange", "TimeAtTarget", "EventInstanceID"};
+    return {"cookie",        "oldCookie",    "CookieData",     "Expiration",
+            "EncryptedData", "currentTime",  "clientTime",     "lastChange",
+            "LastChange",    "TimeAtTarget", "EventInstanceID"};
 }
 
 std::string replay_mismatch::message() const {
@@ -148,7 +151,8 @@ struct exchange_replayer::impl {
     }
 
     replay_mismatch mismatch(const http_request& request, const detail::request_facts& facts,
-                             const detail::comparable_request& cmp, const std::vector<std::size_t>& cands) const {
+                             const detail::comparable_request& cmp,
+                             const std::vector<std::size_t>& cands) const {
         replay_mismatch m;
         std::set<std::size_t> eligible_set;
         std::set<std::size_t> candidate_seqs(cands.begin(), cands.end());
@@ -191,7 +195,8 @@ struct exchange_replayer::impl {
             } else if (entries[best].consumed) {
                 m.difference = "order: already replayed";
             } else if (!candidate_seqs.count(entries[best].sequence_index)) {
-                m.difference = "order: it belongs to client " + sequences[entries[best].sequence_index].client +
+                m.difference = "order: it belongs to client " +
+                               sequences[entries[best].sequence_index].client +
                                ", but the request's cookie belongs to another client";
             } else {
                 const auto next = eligible(sequences[entries[best].sequence_index]);
@@ -207,8 +212,8 @@ struct exchange_replayer::impl {
 exchange_replayer::exchange_replayer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 exchange_replayer::~exchange_replayer() = default;
 
-exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(const std::string& dir,
-                                                                           replay_options options) {
+exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(
+    const std::string& dir, replay_options options) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         return exchange_error{dir, fs::exists(dir, ec) ? "not a folder" : "missing"};
@@ -221,8 +226,9 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(cons
         }
         const auto number = detail::folder_number(name);
         if (!number) {
-            return exchange_error{entry.path().string(),
-                                  "not an exchange folder: the name must start with a sequence number, e.g. 0001-"};
+            return exchange_error{
+                entry.path().string(),
+                "not an exchange folder: the name must start with a sequence number, e.g. 0001-"};
         }
         folders.emplace_back(*number, entry.path());
     }
@@ -235,9 +241,10 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(cons
     std::sort(folders.begin(), folders.end());
     for (std::size_t i = 1; i < folders.size(); ++i) {
         if (folders[i].first == folders[i - 1].first) {
-            return exchange_error{folders[i].second.string(), "sequence number " + std::to_string(folders[i].first) +
-                                                                   " is also used by " +
-                                                                   folders[i - 1].second.filename().string()};
+            return exchange_error{folders[i].second.string(),
+                                  "sequence number " + std::to_string(folders[i].first) +
+                                      " is also used by " +
+                                      folders[i - 1].second.filename().string()};
         }
     }
     if (options.ignored_fields.empty()) {
@@ -253,7 +260,8 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(cons
             return e.error();
         }
         impl::entry en;
-        en.cmp = detail::make_comparable(e.value().request, p->options.limits, p->options.ignored_fields);
+        en.cmp = detail::make_comparable(e.value().request, p->options.limits,
+                                         p->options.ignored_fields);
         const auto facts = detail::inspect_request(e.value().request, p->options.limits);
         en.anonymous = facts.anonymous();
         en.presented = facts.cookies;
@@ -288,7 +296,8 @@ replay_outcome exchange_replayer::answer(const http_request& request) {
     const auto cands = s.candidates(facts);
     for (std::size_t seq : cands) {
         for (std::size_t i : s.eligible(s.sequences[seq])) {
-            if (s.entries[i].cmp.operation != cmp.operation || !detail::differences(s.entries[i].cmp, cmp).empty()) {
+            if (s.entries[i].cmp.operation != cmp.operation ||
+                !detail::differences(s.entries[i].cmp, cmp).empty()) {
                 continue;
             }
             auto& en = s.entries[i];
@@ -317,7 +326,9 @@ http_response exchange_replayer::respond(const http_request& request) {
     return std::move(std::get<replay_mismatch>(outcome).fault);
 }
 
-const std::vector<recorded_exchange>& exchange_replayer::exchanges() const { return impl_->exchanges; }
+const std::vector<recorded_exchange>& exchange_replayer::exchanges() const {
+    return impl_->exchanges;
+}
 
 std::size_t exchange_replayer::unconsumed() const {
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -337,7 +348,9 @@ void exchange_replayer::reset() {
 }
 
 request_handler replay_handler(std::shared_ptr<exchange_replayer> replayer) {
-    return [replayer = std::move(replayer)](const http_request& request) { return replayer->respond(request); };
+    return [replayer = std::move(replayer)](const http_request& request) {
+        return replayer->respond(request);
+    };
 }
 
 }  // namespace wsuslab::server

@@ -22,7 +22,8 @@ const std::string handmade = "exchanges/handmade-duplicates";
 
 std::vector<std::string> shipped_recordings() {
     std::vector<std::string> out;
-    for (auto const& e : fs::directory_iterator(fs::path(wsuslab::test::fixtures_dir()) / "exchanges")) {
+    for (auto const& e :
+         fs::directory_iterator(fs::path(wsuslab::test::fixtures_dir()) / "exchanges")) {
         if (e.is_directory()) {
             out.push_back(e.path().filename().string());
         }
@@ -57,7 +58,9 @@ TEST(ExchangeFixturesTest, HandMadeDuplicatesReplayByteIdentically) {
     for (auto it = exchanges.rbegin(); it != exchanges.rend(); ++it) {
         const auto response = replayer->respond(it->request);
         EXPECT_EQ(response.status, it->meta.http_status) << it->name;
-        EXPECT_EQ(response.body, wsuslab::test::read_fixture(handmade + "/" + it->name + "/response.xml")) << it->name;
+        EXPECT_EQ(response.body,
+                  wsuslab::test::read_fixture(handmade + "/" + it->name + "/response.xml"))
+            << it->name;
         EXPECT_EQ(response.headers, it->response.headers) << it->name;
     }
     EXPECT_EQ(replayer->unconsumed(), 0U);
@@ -81,14 +84,16 @@ TEST(ExchangeFixturesTest, RequestSideDuplicateIsInBothListsAndStillMatchesAsSet
     request.headers = e.request.headers;
     const auto response = replayer->respond(request);
     EXPECT_EQ(response.status, 500);
-    EXPECT_EQ(response.body, wsuslab::test::read_fixture(handmade + "/0001-dup-request-ids-SyncUpdates/response.xml"));
+    EXPECT_EQ(response.body, wsuslab::test::read_fixture(
+                                 handmade + "/0001-dup-request-ids-SyncUpdates/response.xml"));
 }
 
 TEST(ExchangeFixturesTest, ResponseSideDuplicatesArePresentInTheRecordedResponses) {
     auto replayer = load_fixture(handmade);
     ASSERT_NE(replayer, nullptr);
     auto updates = [&](std::size_t i) {
-        auto reply = protocol::parse_response(protocol::operation::sync_updates, replayer->exchanges()[i].response.body);
+        auto reply = protocol::parse_response(protocol::operation::sync_updates,
+                                              replayer->exchanges()[i].response.body);
         EXPECT_TRUE(reply.ok());
         const auto& r = std::get<protocol::response>(reply.value());
         return *std::get<protocol::sync_updates_response>(r).result->new_updates;
@@ -101,13 +106,18 @@ TEST(ExchangeFixturesTest, ResponseSideDuplicatesArePresentInTheRecordedResponse
     ASSERT_EQ(two_revisions.size(), 2U);
     EXPECT_EQ(two_revisions[0].id, 8862);
     EXPECT_EQ(two_revisions[1].id, 8863);
-    EXPECT_THAT(*two_revisions[0].xml, ::testing::HasSubstr("UpdateID=\"3f0b5c6e-2003-4a51-9d2e-0ff1ce2003a1\" RevisionNumber=\"204\""));
-    EXPECT_THAT(*two_revisions[1].xml, ::testing::HasSubstr("UpdateID=\"3f0b5c6e-2003-4a51-9d2e-0ff1ce2003a1\" RevisionNumber=\"205\""));
+    EXPECT_THAT(*two_revisions[0].xml,
+                ::testing::HasSubstr(
+                    "UpdateID=\"3f0b5c6e-2003-4a51-9d2e-0ff1ce2003a1\" RevisionNumber=\"204\""));
+    EXPECT_THAT(*two_revisions[1].xml,
+                ::testing::HasSubstr(
+                    "UpdateID=\"3f0b5c6e-2003-4a51-9d2e-0ff1ce2003a1\" RevisionNumber=\"205\""));
 }
 
 TEST(ExchangeFixturesTest, EveryShippedRecordingReplaysItselfByteForByte) {
     const auto recordings = shipped_recordings();
-    EXPECT_NE(std::find(recordings.begin(), recordings.end(), "handmade-duplicates"), recordings.end());
+    EXPECT_NE(std::find(recordings.begin(), recordings.end(), "handmade-duplicates"),
+              recordings.end());
     for (auto const& name : recordings) {
         SCOPED_TRACE(name);
         auto replayer = load_fixture("exchanges/" + name);

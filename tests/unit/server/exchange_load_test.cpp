@@ -62,51 +62,59 @@ TEST_F(ExchangeLoadTest, MissingMetaJsonIsNamed) {
 
 TEST_F(ExchangeLoadTest, InvalidMetaJsonIsNamed) {
     overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json", "{\"sequence\": 2,");
-    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() + ": not valid JSON");
+    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
+                                ": not valid JSON");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonWithoutOperationIsNamed) {
     overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
               R"({"sequence": 2, "client": "pc1", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(),
-              (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() + ": missing field \"operation\"");
+    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
+                                ": missing field \"operation\"");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonWithWrongTypeIsNamed) {
-    overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
-              R"({"sequence": "2", "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
+    overwrite(
+        folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
+        R"({"sequence": "2", "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
     EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
                                 ": field \"sequence\" must be a non-negative integer");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonSequenceMustMatchTheFolder) {
-    overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
-              R"({"sequence": 8, "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
+    overwrite(
+        folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
+        R"({"sequence": 8, "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
     EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
                                 ": sequence 8 does not match the folder number 2");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonOperationMustMatchTheRequest) {
-    overwrite(folder("0004-pc1-SyncUpdates") / "meta.json",
-              R"({"sequence": 4, "client": "pc1", "operation": "GetCookie", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(), (folder("0004-pc1-SyncUpdates") / "meta.json").string() +
-                                ": operation \"GetCookie\" disagrees with the request, which is SyncUpdates");
+    overwrite(
+        folder("0004-pc1-SyncUpdates") / "meta.json",
+        R"({"sequence": 4, "client": "pc1", "operation": "GetCookie", "http_status": 200, "source": "x"})");
+    EXPECT_EQ(load_error(),
+              (folder("0004-pc1-SyncUpdates") / "meta.json").string() +
+                  ": operation \"GetCookie\" disagrees with the request, which is SyncUpdates");
 }
 
 TEST_F(ExchangeLoadTest, UnparseableRequestXmlIsNamed) {
-    const std::string broken = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>";
+    const std::string broken =
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>";
     overwrite(folder("0004-pc1-SyncUpdates") / "request.xml", broken);
     const std::string action = "\"" + client_ns + "/SyncUpdates\"";
     const auto expected = protocol::parse_request(broken, std::string_view(action));
     ASSERT_FALSE(expected.ok());
-    EXPECT_EQ(load_error(), (folder("0004-pc1-SyncUpdates") / "request.xml").string() +
-                                ": does not parse as a SOAP request: " + expected.error().description);
+    EXPECT_EQ(load_error(),
+              (folder("0004-pc1-SyncUpdates") / "request.xml").string() +
+                  ": does not parse as a SOAP request: " + expected.error().description);
 }
 
 TEST_F(ExchangeLoadTest, UnparseableResponseXmlIsNamed) {
     overwrite(folder("0004-pc1-SyncUpdates") / "response.xml", "<soap:Envelope>");
-    EXPECT_THAT(load_error(), ::testing::StartsWith((folder("0004-pc1-SyncUpdates") / "response.xml").string() +
-                                                    ": does not parse as a SyncUpdates response or SOAP fault: "));
+    EXPECT_THAT(load_error(), ::testing::StartsWith(
+                                  (folder("0004-pc1-SyncUpdates") / "response.xml").string() +
+                                  ": does not parse as a SyncUpdates response or SOAP fault: "));
 }
 
 TEST_F(ExchangeLoadTest, MalformedHeaderLineIsNamed) {
@@ -117,9 +125,11 @@ TEST_F(ExchangeLoadTest, MalformedHeaderLineIsNamed) {
 }
 
 TEST_F(ExchangeLoadTest, StatusMustAgreeWithMetaJson) {
-    overwrite(folder("0001-pc1-GetConfig") / "response.http-headers", "HTTP/1.1 500 Internal Server Error\n");
-    EXPECT_EQ(load_error(), (folder("0001-pc1-GetConfig") / "meta.json").string() +
-                                ": http_status 200 disagrees with response.http-headers status 500");
+    overwrite(folder("0001-pc1-GetConfig") / "response.http-headers",
+              "HTTP/1.1 500 Internal Server Error\n");
+    EXPECT_EQ(load_error(),
+              (folder("0001-pc1-GetConfig") / "meta.json").string() +
+                  ": http_status 200 disagrees with response.http-headers status 500");
 }
 
 TEST_F(ExchangeLoadTest, DuplicateSequenceNumbersAreNamed) {
@@ -130,8 +140,10 @@ TEST_F(ExchangeLoadTest, DuplicateSequenceNumbersAreNamed) {
 
 TEST_F(ExchangeLoadTest, StrayFolderIsNamed) {
     fs::create_directory(folder("notes"));
-    EXPECT_EQ(load_error(), folder("notes").string() +
-                                ": not an exchange folder: the name must start with a sequence number, e.g. 0001-");
+    EXPECT_EQ(
+        load_error(),
+        folder("notes").string() +
+            ": not an exchange folder: the name must start with a sequence number, e.g. 0001-");
 }
 
 TEST_F(ExchangeLoadTest, DotFoldersAndTopLevelFilesAreSkipped) {
@@ -146,7 +158,8 @@ TEST(ExchangeLoadDirTest, MissingAndEmptyFoldersAreErrors) {
     temp_dir dir;
     const std::string missing = (dir.path() / "nope").string();
     EXPECT_EQ(exchange_replayer::load(missing).error().message(), missing + ": missing");
-    EXPECT_EQ(exchange_replayer::load(dir.str()).error().message(), dir.str() + ": holds no exchange folders");
+    EXPECT_EQ(exchange_replayer::load(dir.str()).error().message(),
+              dir.str() + ": holds no exchange folders");
 }
 
 }  // namespace

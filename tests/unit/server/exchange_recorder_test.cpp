@@ -42,7 +42,8 @@ recording_info test_info() {
     recording_info info;
     info.scenario = "kb954960";
     info.model = "legacy";
-    info.source = "recorded from wsuslab serve --scenario fixtures/scenarios/kb954960.xml --model legacy";
+    info.source =
+        "recorded from wsuslab serve --scenario fixtures/scenarios/kb954960.xml --model legacy";
     info.clock = [] { return std::string("2008-06-14T02:59:57Z"); };
     return info;
 }
@@ -61,17 +62,20 @@ TEST(ExchangeRecorderTest, WritesOneFolderPerExchangeWithAllFiles) {
         ASSERT_TRUE(rec->record(req, resp).ok());
     }
     EXPECT_EQ(rec->recorded(), 6U);
-    EXPECT_THAT(folders(dir.path()),
-                ElementsAre("0001-pc1-GetConfig", "0002-pc1-GetAuthorizationCookie", "0003-pc1-GetCookie",
-                            "0004-pc1-SyncUpdates", "0005-pc1-SyncUpdates", "0006-pc1-SyncUpdates"));
+    EXPECT_THAT(
+        folders(dir.path()),
+        ElementsAre("0001-pc1-GetConfig", "0002-pc1-GetAuthorizationCookie", "0003-pc1-GetCookie",
+                    "0004-pc1-SyncUpdates", "0005-pc1-SyncUpdates", "0006-pc1-SyncUpdates"));
     const fs::path first = dir.path() / "0004-pc1-SyncUpdates";
     EXPECT_EQ(slurp(first / "request.xml"), script.steps[3].first.body);
     EXPECT_EQ(slurp(first / "response.xml"), script.steps[3].second.body);
-    EXPECT_EQ(slurp(first / "request.http-headers"),
-              "POST /ClientWebService/client.asmx HTTP/1.1\n"
-              "Host: 127.0.0.1:8530\n"
-              "Content-Type: text/xml; charset=utf-8\n"
-              "SOAPAction: \"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"\n");
+    EXPECT_EQ(
+        slurp(first / "request.http-headers"),
+        "POST /ClientWebService/client.asmx HTTP/1.1\n"
+        "Host: 127.0.0.1:8530\n"
+        "Content-Type: text/xml; charset=utf-8\n"
+        "SOAPAction: "
+        "\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"\n");
     EXPECT_EQ(slurp(first / "response.http-headers"),
               "HTTP/1.1 200 OK\nContent-Type: text/xml; charset=utf-8\nCache-Control: private\n");
 
@@ -83,13 +87,16 @@ TEST(ExchangeRecorderTest, WritesOneFolderPerExchangeWithAllFiles) {
     EXPECT_EQ(meta["service"], "ClientWebService");
     EXPECT_EQ(meta["path"], "/ClientWebService/client.asmx");
     EXPECT_EQ(meta["operation"], "SyncUpdates");
-    EXPECT_EQ(meta["soap_action"],
-              "\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"");
+    EXPECT_EQ(
+        meta["soap_action"],
+        "\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"");
     EXPECT_EQ(meta["http_status"], 200);
     EXPECT_EQ(meta["recorded_at"], "2008-06-14T02:59:57Z");
     EXPECT_EQ(meta["model"], "legacy");
     EXPECT_EQ(meta["scenario"], "kb954960");
-    EXPECT_EQ(meta["source"], "recorded from wsuslab serve --scenario fixtures/scenarios/kb954960.xml --model legacy");
+    EXPECT_EQ(
+        meta["source"],
+        "recorded from wsuslab serve --scenario fixtures/scenarios/kb954960.xml --model legacy");
 
     const auto index = nlohmann::json::parse(slurp(dir.path() / "index.json"));
     ASSERT_EQ(index["exchanges"].size(), 6U);
@@ -123,25 +130,30 @@ TEST(ExchangeRecorderTest, NamesAnonymousExchangesOnceTheConnectionIdentifiesIts
     auto rec = open_recorder(dir);
     ASSERT_TRUE(rec->record(get_config("10.0.0.1:4000"), get_config_response()).ok());
     ASSERT_TRUE(rec->record(get_config("10.0.0.2:4000"), get_config_response()).ok());
-    EXPECT_THAT(folders(dir.path()), ElementsAre("0001-anonymous-GetConfig", "0002-anonymous-GetConfig"));
-    auto r = rec->record(get_authorization_cookie("abc", "office2003-workstation.contoso.test", "10.0.0.2:4000"),
-                         get_authorization_cookie_response(base64("a")));
+    EXPECT_THAT(folders(dir.path()),
+                ElementsAre("0001-anonymous-GetConfig", "0002-anonymous-GetConfig"));
+    auto r = rec->record(
+        get_authorization_cookie("abc", "office2003-workstation.contoso.test", "10.0.0.2:4000"),
+        get_authorization_cookie_response(base64("a")));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value(), "0003-office2003-workstation-GetAuthorizationCookie");
     EXPECT_THAT(folders(dir.path()),
                 ElementsAre("0001-anonymous-GetConfig", "0002-office2003-workstation-GetConfig",
                             "0003-office2003-workstation-GetAuthorizationCookie"));
-    const auto meta = nlohmann::json::parse(slurp(dir.path() / "0002-office2003-workstation-GetConfig" / "meta.json"));
+    const auto meta = nlohmann::json::parse(
+        slurp(dir.path() / "0002-office2003-workstation-GetConfig" / "meta.json"));
     EXPECT_EQ(meta["client"], "office2003-workstation");
     EXPECT_EQ(meta["dns_name"], "office2003-workstation.contoso.test");
-    EXPECT_TRUE(read_exchange((dir.path() / "0002-office2003-workstation-GetConfig").string()).ok());
+    EXPECT_TRUE(
+        read_exchange((dir.path() / "0002-office2003-workstation-GetConfig").string()).ok());
 }
 
 TEST(ExchangeRecorderTest, FollowsAClientByTheCookiesItWasHandedOnAnyConnection) {
     temp_dir dir;
     auto rec = open_recorder(dir);
     const auto script = make_script("pc7", 0, "127.0.0.1:50001");
-    ASSERT_TRUE(rec->record(script.steps[1].first, script.steps[1].second).ok());  // GetAuthorizationCookie
+    ASSERT_TRUE(
+        rec->record(script.steps[1].first, script.steps[1].second).ok());  // GetAuthorizationCookie
     auto get_cookie_req = script.steps[2].first;
     get_cookie_req.remote_address = "127.0.0.1:50002";
     EXPECT_EQ(rec->record(get_cookie_req, script.steps[2].second).value(), "0002-pc7-GetCookie");
@@ -153,16 +165,21 @@ TEST(ExchangeRecorderTest, FollowsAClientByTheCookiesItWasHandedOnAnyConnection)
 TEST(ExchangeRecorderTest, CallerKeyAndClientNamerOverrideTheDefaultName) {
     temp_dir dir;
     auto info = test_info();
-    info.client_namer = [](std::string_view, std::string_view dns) { return "Profile " + std::string(dns); };
+    info.client_namer = [](std::string_view, std::string_view dns) {
+        return "Profile " + std::string(dns);
+    };
     auto rec = exchange_recorder::open(dir.str(), info).value();
-    EXPECT_EQ(rec->record(get_authorization_cookie("abc", "PC1.test"), get_authorization_cookie_response(base64("a")))
+    EXPECT_EQ(rec->record(get_authorization_cookie("abc", "PC1.test"),
+                          get_authorization_cookie_response(base64("a")))
                   .value(),
               "0001-profile-pc1-test-GetAuthorizationCookie");
     exchange_annotations notes;
     notes.client_key = "office2003";
     notes.model = "fixed";
-    EXPECT_EQ(rec->record(get_config(), get_config_response(), notes).value(), "0002-office2003-GetConfig");
-    const auto meta = nlohmann::json::parse(slurp(dir.path() / "0002-office2003-GetConfig" / "meta.json"));
+    EXPECT_EQ(rec->record(get_config(), get_config_response(), notes).value(),
+              "0002-office2003-GetConfig");
+    const auto meta =
+        nlohmann::json::parse(slurp(dir.path() / "0002-office2003-GetConfig" / "meta.json"));
     EXPECT_EQ(meta["model"], "fixed");
 }
 
@@ -174,7 +191,8 @@ TEST(ExchangeRecorderTest, ContinuesAfterTheHighestExistingNumber) {
         ASSERT_TRUE(rec->record(get_config(), get_config_response()).ok());
     }
     auto rec = open_recorder(dir);
-    EXPECT_EQ(rec->record(get_config("10.0.0.9:1"), get_config_response()).value(), "0003-anonymous-GetConfig");
+    EXPECT_EQ(rec->record(get_config("10.0.0.9:1"), get_config_response()).value(),
+              "0003-anonymous-GetConfig");
     const auto index = nlohmann::json::parse(slurp(dir.path() / "index.json"));
     EXPECT_EQ(index["exchanges"].size(), 3U);
 }
@@ -203,7 +221,8 @@ TEST(ExchangeRecorderTest, ConcurrentRecordingLosesNothing) {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&rec, t] {
-            const auto script = make_script("pc" + std::to_string(t), t, "127.0.0.1:" + std::to_string(50000 + t));
+            const auto script =
+                make_script("pc" + std::to_string(t), t, "127.0.0.1:" + std::to_string(50000 + t));
             for (int i = 0; i < per_thread; ++i) {
                 auto const& step = script.steps[static_cast<std::size_t>(i) % script.steps.size()];
                 EXPECT_TRUE(rec->record(step.first, step.second).ok());
@@ -239,7 +258,8 @@ TEST(ExchangeRecorderTest, OpenFailsWithAnErrorNamingThePath) {
 TEST(ExchangeRecorderTest, RecordingHandlerPassesTheResponseThroughAndRecordsIt) {
     temp_dir dir;
     std::shared_ptr<exchange_recorder> rec = open_recorder(dir);
-    auto handler = recording_handler([](const http_request&) { return get_config_response(); }, rec);
+    auto handler =
+        recording_handler([](const http_request&) { return get_config_response(); }, rec);
     const auto response = handler(get_config());
     EXPECT_EQ(response.body, get_config_response().body);
     EXPECT_THAT(folders(dir.path()), ElementsAre("0001-anonymous-GetConfig"));

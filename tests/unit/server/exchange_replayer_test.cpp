@@ -23,7 +23,8 @@ protected:
         info.source = "recorded by ExchangeReplayerTest";
         auto rec = exchange_recorder::open(dir_.str(), info).value();
         for (std::size_t i = 0; i < names.size(); ++i) {
-            scripts_.push_back(make_script(names[i], static_cast<int>(i), "127.0.0.1:" + std::to_string(50001 + i)));
+            scripts_.push_back(make_script(names[i], static_cast<int>(i),
+                                           "127.0.0.1:" + std::to_string(50001 + i)));
             for (auto const& [req, resp] : scripts_.back().steps) {
                 ASSERT_TRUE(rec->record(req, resp).ok());
             }
@@ -54,8 +55,10 @@ protected:
 
     replay_mismatch expect_mismatch(const http_request& request) {
         auto outcome = replayer_->answer(request);
-        EXPECT_TRUE(std::holds_alternative<replay_mismatch>(outcome)) << std::get<replay_match>(outcome).name;
-        return std::holds_alternative<replay_mismatch>(outcome) ? std::get<replay_mismatch>(outcome) : replay_mismatch{};
+        EXPECT_TRUE(std::holds_alternative<replay_mismatch>(outcome))
+            << std::get<replay_match>(outcome).name;
+        return std::holds_alternative<replay_mismatch>(outcome) ? std::get<replay_mismatch>(outcome)
+                                                                : replay_mismatch{};
     }
 
     temp_dir dir_;
@@ -88,14 +91,16 @@ TEST_F(ExchangeReplayerTest, DifferentCookiesTimestampsAndSpellingMatch) {
     const auto& s = scripts_[0];
     replay_steps(0, 0, 2);
     expect_replayed(get_cookie(base64("another-auth"), "2024-01-01T00:00:00.1234567Z"), 0, 2);
-    auto round1 = sync_updates(base64("live-cookie-1"), {}, {}, false, "127.0.0.1:1", "2031-01-01T00:00:00");
+    auto round1 =
+        sync_updates(base64("live-cookie-1"), {}, {}, false, "127.0.0.1:1", "2031-01-01T00:00:00");
     // Another spelling of the same content: nil lists and a prefixed wrapper.
-    round1.body = envelope("<c:SyncUpdates xmlns:c=\"" + client_ns + "\">" +
-                           "<c:cookie><c:Expiration>2031-01-01T00:00:00</c:Expiration><c:EncryptedData>" +
-                           base64("live-cookie-1") + "</c:EncryptedData></c:cookie>" +
-                           "<c:parameters><c:ExpressQuery>0</c:ExpressQuery>"
-                           "<c:InstalledNonLeafUpdateIDs xsi:nil=\"1\" /><c:OtherCachedUpdateIDs xsi:nil=\"1\" />"
-                           "<c:SkipSoftwareSync>false</c:SkipSoftwareSync></c:parameters></c:SyncUpdates>");
+    round1.body = envelope(
+        "<c:SyncUpdates xmlns:c=\"" + client_ns + "\">" +
+        "<c:cookie><c:Expiration>2031-01-01T00:00:00</c:Expiration><c:EncryptedData>" +
+        base64("live-cookie-1") + "</c:EncryptedData></c:cookie>" +
+        "<c:parameters><c:ExpressQuery>0</c:ExpressQuery>"
+        "<c:InstalledNonLeafUpdateIDs xsi:nil=\"1\" /><c:OtherCachedUpdateIDs xsi:nil=\"1\" />"
+        "<c:SkipSoftwareSync>false</c:SkipSoftwareSync></c:parameters></c:SyncUpdates>");
     expect_replayed(round1, 0, 3);
     expect_replayed(sync_updates(base64("live-cookie-2"), {8851}, {8855}), 0, 4);
     EXPECT_EQ(s.steps.size(), 6U);
@@ -112,8 +117,9 @@ TEST_F(ExchangeReplayerTest, InterleavedClientsEachFollowTheirOwnSequence) {
     record({"pc1", "pc2"});
     // Both clients send identical SyncUpdates parameters in rounds 1 and 2; only the cookies the
     // replayer handed out tell them apart, and round 2 answers differ (8862 vs 8863).
-    const std::pair<std::size_t, std::size_t> order[] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 2}, {1, 2},
-                                                         {1, 3}, {0, 3}, {0, 4}, {1, 4}, {1, 5}, {0, 5}};
+    const std::pair<std::size_t, std::size_t> order[] = {{0, 0}, {1, 0}, {1, 1}, {0, 1},
+                                                         {0, 2}, {1, 2}, {1, 3}, {0, 3},
+                                                         {0, 4}, {1, 4}, {1, 5}, {0, 5}};
     for (auto const& [client, step] : order) {
         SCOPED_TRACE("client " + std::to_string(client) + " step " + std::to_string(step));
         expect_replayed(scripts_[client].steps[step].first, client, step);
@@ -152,8 +158,9 @@ TEST_F(ExchangeReplayerTest, MismatchFaultNamesTheNearestExchangeAndTheDifferenc
     EXPECT_EQ(fault.value().error, "InvalidParameters");
     EXPECT_EQ(fault.value().message, message);
     EXPECT_EQ(fault.value().id, fixed_fault_id);
-    EXPECT_EQ(fault.value().method,
-              "\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"");
+    EXPECT_EQ(
+        fault.value().method,
+        "\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"");
     // The mismatch consumed nothing: the right request still gets its answer.
     expect_replayed(s.steps[4].first, 0, 4);
 }
@@ -175,7 +182,8 @@ TEST_F(ExchangeReplayerTest, OutOfOrderRequestIsRefused) {
     replay_steps(0, 0, 4);
     const auto m = expect_mismatch(s.steps[5].first);
     EXPECT_EQ(m.message(),
-              "no recorded exchange matches: nearest 0006-pc1-SyncUpdates differs in order: client pc1 is at "
+              "no recorded exchange matches: nearest 0006-pc1-SyncUpdates differs in order: client "
+              "pc1 is at "
               "0005-pc1-SyncUpdates");
 }
 
@@ -183,7 +191,9 @@ TEST_F(ExchangeReplayerTest, RepeatedRequestIsAlreadyReplayed) {
     record({"pc1"});
     replay_steps(0, 0, 6);
     const auto m = expect_mismatch(scripts_[0].steps[5].first);
-    EXPECT_EQ(m.message(), "no recorded exchange matches: nearest 0006-pc1-SyncUpdates differs in order: already replayed");
+    EXPECT_EQ(m.message(),
+              "no recorded exchange matches: nearest 0006-pc1-SyncUpdates differs in order: "
+              "already replayed");
 }
 
 TEST_F(ExchangeReplayerTest, ARequestOfAnotherClientsSequenceIsRefused) {
@@ -192,7 +202,8 @@ TEST_F(ExchangeReplayerTest, ARequestOfAnotherClientsSequenceIsRefused) {
     // pc1 asks what only pc2 asks in its round 3 (update 8863).
     const auto m = expect_mismatch(sync_updates(scripts_[0].cookie(3), {8851}, {8855, 8863}));
     EXPECT_EQ(m.message(),
-              "no recorded exchange matches: nearest 0012-pc2-SyncUpdates differs in order: it belongs to client "
+              "no recorded exchange matches: nearest 0012-pc2-SyncUpdates differs in order: it "
+              "belongs to client "
               "pc2, but the request's cookie belongs to another client");
 }
 
@@ -209,7 +220,8 @@ TEST_F(ExchangeReplayerTest, OperationNeverRecorded) {
     record({"pc1"});
     const auto request = soap_request(client_path, client_ns, "SyncPrinterCatalog",
                                       cookie_xml("cookie", scripts_[0].cookie(1)) +
-                                          int_list("installedNonLeafUpdateIDs", {}) + int_list("printerUpdateIDs", {}));
+                                          int_list("installedNonLeafUpdateIDs", {}) +
+                                          int_list("printerUpdateIDs", {}));
     const auto m = expect_mismatch(request);
     EXPECT_EQ(m.nearest, "");
     EXPECT_EQ(m.message(), "no recorded exchange matches: no recorded SyncPrinterCatalog exchange");
@@ -218,11 +230,13 @@ TEST_F(ExchangeReplayerTest, OperationNeverRecorded) {
 TEST_F(ExchangeReplayerTest, UnparseableRequestSaysWhy) {
     record({"pc1"});
     auto request = scripts_[0].steps[0].first;
-    request.body = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>";
+    request.body =
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>";
     const auto expected = protocol::parse_request(request.body, request.header("SOAPAction"));
     ASSERT_FALSE(expected.ok());
     const auto m = expect_mismatch(request);
-    EXPECT_EQ(m.message(), "no recorded exchange matches: request does not parse: " + expected.error().description);
+    EXPECT_EQ(m.message(), "no recorded exchange matches: request does not parse: " +
+                               expected.error().description);
     EXPECT_EQ(m.fault.status, 500);
 }
 
@@ -241,7 +255,8 @@ TEST_F(ExchangeReplayerTest, ConcurrentClientsAllGetTheirOwnAnswers) {
         pool.emplace_back([this, c] {
             for (std::size_t i = 0; i < scripts_[c].steps.size(); ++i) {
                 const auto response = replayer_->respond(scripts_[c].steps[i].first);
-                EXPECT_EQ(response.body, scripts_[c].steps[i].second.body) << "client " << c << " step " << i;
+                EXPECT_EQ(response.body, scripts_[c].steps[i].second.body)
+                    << "client " << c << " step " << i;
             }
         });
     }
@@ -261,7 +276,8 @@ TEST_F(ExchangeReplayerTest, NonSoapExchangesMatchByMethodPathQueryAndRange) {
     get.headers = {{"Host", "wsusebc"}, {"Range", "bytes=0-3"}};
     http_response part;
     part.status = 206;
-    part.headers = {{"Content-Type", "application/octet-stream"}, {"Content-Range", "bytes 0-3/10"}};
+    part.headers = {{"Content-Type", "application/octet-stream"},
+                    {"Content-Range", "bytes 0-3/10"}};
     part.body = std::string("MS\0F", 4);
     ASSERT_EQ(rec->record(get, part).value(), "0001-anonymous-GET");
     replayer_ = exchange_replayer::load(dir_.str()).value();
@@ -270,7 +286,8 @@ TEST_F(ExchangeReplayerTest, NonSoapExchangesMatchByMethodPathQueryAndRange) {
     const auto refused = replayer_->respond(other);
     EXPECT_EQ(refused.status, 404);
     EXPECT_EQ(refused.body,
-              "no recorded exchange matches: nearest 0001-anonymous-GET differs in Range: recorded \"bytes=0-3\", "
+              "no recorded exchange matches: nearest 0001-anonymous-GET differs in Range: recorded "
+              "\"bytes=0-3\", "
               "request \"bytes=4-9\"\n");
     const auto answered = replayer_->respond(get);
     EXPECT_EQ(answered.status, 206);

@@ -32,8 +32,9 @@ struct exchange_error {
 template <class T>
 class exchange_result {
 public:
-    exchange_result(T value) : v_(std::move(value)) {}              // NOLINT(google-explicit-constructor)
-    exchange_result(exchange_error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+    exchange_result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    exchange_result(exchange_error error)
+        : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
     explicit operator bool() const { return v_.index() == 0; }
     bool ok() const { return v_.index() == 0; }
     T& value() & { return std::get<0>(v_); }
@@ -47,19 +48,20 @@ private:
 
 /// The contents of meta.json (nlohmann-json; unknown keys are ignored when loading).
 struct exchange_meta {
-    std::size_t sequence = 0;    ///< equals the folder's number prefix
-    std::string client;          ///< client key, e.g. "office2003-workstation"; "anonymous" if unknown
-    std::string client_id;       ///< SusClientId when known, else empty
-    std::string dns_name;        ///< dnsName when known, else empty
-    std::string service;         ///< "ClientWebService", "SimpleAuthWebService", "ReportingWebService", "Content"
-    std::string path;            ///< request path without query, e.g. "/ClientWebService/client.asmx"
-    std::string operation;       ///< "SyncUpdates"; for non-SOAP exchanges the HTTP method, e.g. "GET"
-    std::string soap_action;     ///< raw SOAPAction header (quotes kept), empty if none
-    int http_status = 200;       ///< status of the recorded response
-    std::string recorded_at;     ///< UTC, "2024-05-01T12:00:00Z"
-    std::string model;           ///< GetSyncInfo model that answered ("legacy", "fixed"), may be empty
-    std::string scenario;        ///< scenario name, may be empty
-    std::string source;          ///< "recorded from wsuslab serve ..." or "hand-made: <why>"
+    std::size_t sequence = 0;  ///< equals the folder's number prefix
+    std::string client;     ///< client key, e.g. "office2003-workstation"; "anonymous" if unknown
+    std::string client_id;  ///< SusClientId when known, else empty
+    std::string dns_name;   ///< dnsName when known, else empty
+    std::string
+        service;  ///< "ClientWebService", "SimpleAuthWebService", "ReportingWebService", "Content"
+    std::string path;         ///< request path without query, e.g. "/ClientWebService/client.asmx"
+    std::string operation;    ///< "SyncUpdates"; for non-SOAP exchanges the HTTP method, e.g. "GET"
+    std::string soap_action;  ///< raw SOAPAction header (quotes kept), empty if none
+    int http_status = 200;    ///< status of the recorded response
+    std::string recorded_at;  ///< UTC, "2024-05-01T12:00:00Z"
+    std::string model;        ///< GetSyncInfo model that answered ("legacy", "fixed"), may be empty
+    std::string scenario;     ///< scenario name, may be empty
+    std::string source;       ///< "recorded from wsuslab serve ..." or "hand-made: <why>"
     std::string remote_address;  ///< peer as the server saw it; informative only
     /// false for a recorded request the codec rejected (bad SOAP); it is matched byte for byte.
     bool request_parses = true;
@@ -109,7 +111,7 @@ struct exchange_annotations {
 class exchange_recorder {
 public:
     static exchange_result<std::unique_ptr<exchange_recorder>> open(const std::string& dir,
-                                                                   recording_info info);
+                                                                    recording_info info);
     ~exchange_recorder();
     exchange_recorder(const exchange_recorder&) = delete;
     exchange_recorder& operator=(const exchange_recorder&) = delete;
@@ -150,7 +152,7 @@ using replay_outcome = std::variant<replay_match, replay_mismatch>;
 struct replay_options {
     protocol::limits limits;
     /// Element local names left out of the semantic comparison, at any depth (cookies,
-    /// timestamps, per-run GUIDs). Default: default_ignored_fields().
+    /// timestamps, per-run GUIDs). Empty (the default) means default_ignored_fields().
     std::vector<std::string> ignored_fields;
     /// Generates the detail ID of a mismatch fault. Default: a random GUID.
     std::function<std::string()> fault_id;
@@ -170,7 +172,7 @@ public:
     /// Loads every `NNNN-*` folder of `dir` (dot-folders, files and index.json/README.md are
     /// skipped). The first bad folder fails the load with an error naming its file.
     static exchange_result<std::unique_ptr<exchange_replayer>> load(const std::string& dir,
-                                                                   replay_options options = {});
+                                                                    replay_options options = {});
     ~exchange_replayer();
     exchange_replayer(const exchange_replayer&) = delete;
     exchange_replayer& operator=(const exchange_replayer&) = delete;
@@ -180,8 +182,8 @@ public:
     http_response respond(const http_request& request);
 
     const std::vector<recorded_exchange>& exchanges() const;  ///< in sequence order
-    std::size_t unconsumed() const;  ///< exchanges not yet replayed
-    void reset();                    ///< forget all progress and client bindings
+    std::size_t unconsumed() const;                           ///< exchanges not yet replayed
+    void reset();  ///< forget all progress and client bindings
 
     struct impl;
 
@@ -192,7 +194,8 @@ private:
 
 /// A handler that calls `inner` and records every exchange (a failed write is reported through
 /// `on_error`, default stderr, and never changes the response).
-request_handler recording_handler(request_handler inner, std::shared_ptr<exchange_recorder> recorder,
+request_handler recording_handler(request_handler inner,
+                                  std::shared_ptr<exchange_recorder> recorder,
                                   std::function<void(const exchange_error&)> on_error = {});
 /// A handler that answers from the replayer.
 request_handler replay_handler(std::shared_ptr<exchange_replayer> replayer);
