@@ -168,6 +168,31 @@ bool http_server::wait_idle(std::chrono::milliseconds timeout) const {
     return impl_->state->wait_idle_until(std::chrono::steady_clock::now() + timeout);
 }
 
+std::string format_transport_metrics(const server_stats& stats) {
+    std::string out;
+    auto family = [&out](const char* name, const char* type, const char* help,
+                         std::uint64_t value) {
+        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+        out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+        out.append(name).append(" ").append(std::to_string(value)).append("\n");
+    };
+    family("wsuslab_http_connections_accepted_total", "counter",
+           "Connections accepted by the HTTP transport.", stats.accepted_connections);
+    family("wsuslab_http_requests_total", "counter",
+           "Complete requests handed to the request handler.", stats.requests);
+    family("wsuslab_http_framing_rejects_total", "counter",
+           "Requests rejected by the transport with 400, 413 or 431.", stats.framing_rejects);
+    family("wsuslab_http_capacity_rejects_total", "counter",
+           "Connections refused at the connection limit.", stats.capacity_rejects);
+    family("wsuslab_http_timeouts_total", "counter",
+           "Connections closed silently by a header, body, idle or write timeout.",
+           stats.timeouts);
+    family("wsuslab_http_handler_errors_total", "counter",
+           "Request handler exceptions answered with 500.", stats.handler_errors);
+    family("wsuslab_http_live_sessions", "gauge", "Connections open now.", stats.live_sessions);
+    return out;
+}
+
 stop_report http_server::stop(std::chrono::milliseconds grace) {
     std::lock_guard<std::mutex> stop_lock(impl_->stop_mutex);
     if (impl_->stopped) {

@@ -6,6 +6,9 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl/error.hpp>
 
 namespace wsuslab::server::detail {
 namespace ssl = boost::asio::ssl;
@@ -49,6 +52,12 @@ tls_context_result make_tls_context(const std::string& cert_file, const std::str
         return out;
     }
     ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+    // OpenSSL checks the key against the loaded certificate here already.
+    if (ec && ec.category() == boost::asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+        out.error = "TLS private key '" + key_file + "' does not match certificate '" + cert_file + "'";
+        return out;
+    }
     if (ec) {
         out.error = "cannot load TLS private key '" + key_file + "' (PEM expected): " + ec.message();
         return out;

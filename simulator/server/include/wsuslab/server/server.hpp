@@ -35,6 +35,10 @@ struct server_stats {
     std::size_t live_sessions = 0;           ///< connections open now
 };
 
+/// The counters in Prometheus text exposition format (wsuslab_http_* metric families), for
+/// appending to a /metrics answer.
+std::string format_transport_metrics(const server_stats& stats);
+
 /// What stop() did.
 struct stop_report {
     bool graceful = true;            ///< every session finished within the grace period
