@@ -13,7 +13,9 @@ namespace wsuslab::mitigation {
 
 namespace {
 
-std::int32_t to_index(std::size_t i) { return static_cast<std::int32_t>(i); }
+std::int32_t to_index(std::size_t i) {
+    return static_cast<std::int32_t>(i);
+}
 
 // Turns per-item counts (count[i] at first[i+1]) into CSR offsets.
 void prefix_sum(std::vector<std::size_t>& first) {
@@ -64,16 +66,38 @@ index_range catalog::clause(std::size_t pos, std::size_t k) const {
 
 void catalog::build_indexes() {
     // Sorting once makes position order equal revision-ID order, which lets the models emit
-    // every list in ID order by scanning positions instead of sorting per request.
-    std::stable_sort(revisions_.begin(), revisions_.end(),
-                     [](const revision& a, const revision& b) { return a.revision_id < b.revision_id; });
+    // every list in ID order by scanning positions instead of sorting per request. Scenario
+    // files are usually in ID order already; otherwise a permutation is sorted, not the structs.
+    auto const by_id = [](const revision& a, const revision& b) {
+        return a.revision_id < b.revision_id;
+    };
+    if (!std::is_sorted(revisions_.begin(), revisions_.end(), by_id)) {
+        std::vector<std::size_t> order(revisions_.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return by_id(revisions_[a], revisions_[b]);
+        });
+        std::vector<revision> sorted;
+        sorted.reserve(revisions_.size());
+        for (std::size_t const i : order) {
+            sorted.push_back(std::move(revisions_[i]));
+        }
+        revisions_ = std::move(sorted);
+    }
     std::size_t const n = revisions_.size();
     ids_.resize(n);
     update_of_pos_.resize(n);
+    types_.resize(n);
+    revision_numbers_.resize(n);
     for (std::size_t pos = 0; pos < n; ++pos) {
         const revision& r = revisions_[pos];
         ids_[pos] = r.revision_id;
-        auto const inserted = update_index_.emplace(r.update_id, to_index(latest_of_update_.size()));
+        types_[pos] = r.type;
+        revision_numbers_[pos] = r.revision_number;
+        auto const inserted =
+            update_index_.emplace(r.update_id, to_index(latest_of_update_.size()));
         if (inserted.second) {
             latest_of_update_.push_back(to_index(pos));
             several_.push_back(0);
@@ -169,6 +193,19 @@ void catalog::build_rows() {
         if (earliest_change_.empty() || d.last_change_time < earliest_change_) {
             earliest_change_ = d.last_change_time;
         }
+    }
+    // LastChangeTime as a dense rank per row, so requests compare ints, not strings.
+    for (std::size_t i = 0; i < rows; ++i) {
+        change_times_.push_back(deployments_[i].last_change_time);
+    }
+    std::sort(change_times_.begin(), change_times_.end());
+    change_times_.erase(std::unique(change_times_.begin(), change_times_.end()),
+                        change_times_.end());
+    row_change_rank_.resize(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+        auto const it = std::lower_bound(change_times_.begin(), change_times_.end(),
+                                         deployments_[i].last_change_time);
+        row_change_rank_[i] = to_index(static_cast<std::size_t>(it - change_times_.begin()));
     }
     group_row_first_.assign(group_names_.size() + 1, 0);
     for (std::size_t i = 0; i < rows; ++i) {

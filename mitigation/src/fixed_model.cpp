@@ -31,18 +31,27 @@ struct candidate {
 // optional installs" (WSUS deployment guide, Conflict Resolution); the rest is wsuslab's order.
 int action_rank(deployment_action a) {
     switch (a) {
-        case deployment_action::block: return 0;
-        case deployment_action::install: return 1;
-        case deployment_action::optional_install: return 2;
-        case deployment_action::uninstall: return 3;
-        case deployment_action::pre_deployment_check: return 4;
-        case deployment_action::evaluate: return 5;
-        case deployment_action::bundle: return 6;
+        case deployment_action::block:
+            return 0;
+        case deployment_action::install:
+            return 1;
+        case deployment_action::optional_install:
+            return 2;
+        case deployment_action::uninstall:
+            return 3;
+        case deployment_action::pre_deployment_check:
+            return 4;
+        case deployment_action::evaluate:
+            return 5;
+        case deployment_action::bundle:
+            return 6;
     }
     return 7;
 }
 
-int sign(bool a_wins, bool b_wins) { return a_wins ? -1 : (b_wins ? 1 : 0); }
+int sign(bool a_wins, bool b_wins) {
+    return a_wins ? -1 : (b_wins ? 1 : 0);
+}
 
 // Each rule compares two rows: < 0 when a is preferred, > 0 when b is, 0 when it cannot decide.
 struct precedence_rule {
@@ -51,7 +60,8 @@ struct precedence_rule {
 };
 
 int by_block(const candidate& a, const candidate& b) {
-    return sign(a.row->action == deployment_action::block, b.row->action == deployment_action::block);
+    return sign(a.row->action == deployment_action::block,
+                b.row->action == deployment_action::block);
 }
 
 int by_group_priority(const candidate& a, const candidate& b) {
@@ -149,8 +159,9 @@ public:
         for (std::size_t i = 0; i < order.size(); ++i) {
             order[i] = i;
         }
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t x, std::size_t y) { return better(rivals[x], rivals[y]); });
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            return better(rivals[x], rivals[y]);
+        });
         const char* decided = "identical rows, first in file order";
         for (auto const& rule : rules) {
             if (rule.compare(rivals[order[0]], rivals[order[1]]) != 0) {
@@ -197,7 +208,8 @@ std::string join(const std::vector<std::string>& items, const char* quote) {
 std::string resolved_anomaly::to_string() const {
     if (table == "stateTable") {
         return "GetSyncInfo: revision " + std::to_string(revision_id) +
-               " appears more than once in the client's cached lists (stateTable); counted once (rule: " +
+               " appears more than once in the client's cached lists (stateTable); counted once "
+               "(rule: " +
                rule + ")";
     }
     std::vector<std::string> ids;
@@ -210,6 +222,8 @@ std::string resolved_anomaly::to_string() const {
            "); kept deployment " + std::to_string(kept_deployment_id) + " (rule: " + rule + ")";
 }
 
-std::unique_ptr<get_sync_info_model> make_fixed_model() { return std::make_unique<fixed_model>(); }
+std::unique_ptr<get_sync_info_model> make_fixed_model() {
+    return std::make_unique<fixed_model>();
+}
 
 }  // namespace wsuslab::mitigation

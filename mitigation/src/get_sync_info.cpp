@@ -50,7 +50,12 @@ std::size_t stage_of(const catalog& c, std::size_t pos, std::uint8_t flags) {
 class request_run {
 public:
     request_run(const catalog& c, const sync_request& r, const table_policy& p)
-        : c_(c), r_(r), p_(p), driver_(r.skip_software_sync), flags_(c.size(), 0) {}
+        : c_(c),
+          r_(r),
+          p_(p),
+          driver_(r.skip_software_sync),
+          flags_(c.size(), 0),
+          in_groups_(c.group_count(), 0) {}
 
     sync_outcome run();
 
@@ -58,78 +63,84 @@ private:
     void collect_groups();
     void mark_deployed_and_closure();
     void filter_prerequisites();
-    void keep_one_revision_per_update();
     void mark_cached();
     std::optional<duplicate_key_error> scan();
     protocol::update_info make_info(std::size_t pos) const;
     std::int32_t chosen_row(std::size_t pos) const;
+    bool row_applies(std::int32_t row) const {
+        return in_groups_[static_cast<std::size_t>(c_.row_group(static_cast<std::size_t>(row)))] !=
+               0;
+    }
 
     const catalog& c_;
     const sync_request& r_;
     const table_policy& p_;
     bool driver_;
-    std::vector<std::uint8_t> flags_;
+    std::vector<std::uint8_t> flags_;      // per position
+    std::vector<std::uint8_t> in_groups_;  // per group index: one of the client's groups
     std::vector<std::int32_t> groups_;
-    std::vector<std::int32_t> d0_;
-    std::vector<std::int32_t> closure_;
-    std::vector<std::int32_t> d_;
+    std::vector<std::int32_t> closure_;  // D0 first, then what the closure added
     std::vector<std::int32_t> cached_positions_;
     std::vector<std::int32_t> unknown_cached_;
-    std::vector<std::pair<std::int32_t, std::int32_t>> table_;  // (position, row), by position
+    // The kept row of each revision with several rows for the client's groups, by position; a
+    // revision with one row keeps it, so it needs no entry.
+    std::vector<std::pair<std::int32_t, std::int32_t>> merged_;
     std::array<std::size_t, stage_count> stage_size_{};
     std::array<std::vector<std::int32_t>, stage_count> stage_page_;
-    std::string max_change_;
+    std::int32_t max_change_rank_ = -1;
     sync_result out_;
 };
 
 void request_run::collect_groups() {
+    // A group named twice must not make its rows count twice.
     for (auto const& name : r_.groups) {
         std::int32_t const g = c_.group_index(name);
-        if (g != catalog::npos) {
+        if (g != catalog::npos && in_groups_[static_cast<std::size_t>(g)] == 0) {
+            in_groups_[static_cast<std::size_t>(g)] = 1;
             groups_.push_back(g);
         }
     }
-    // A group named twice must not make its rows count twice.
-    std::sort(groups_.begin(), groups_.end());
-    groups_.erase(std::unique(groups_.begin(), groups_.end()), groups_.end());
 }
 
 void request_run::mark_deployed_and_closure() {
     for (std::int32_t const g : groups_) {
         for (std::int32_t const row : c_.rows_of_group(g)) {
-            auto const pos = static_cast<std::size_t>(c_.row_position(static_cast<std::size_t>(row)));
+            auto const pos =
+                static_cast<std::size_t>(c_.row_position(static_cast<std::size_t>(row)));
             if ((flags_[pos] & in_d0) == 0) {
                 flags_[pos] |= in_d0 | in_closure;
-                d0_.push_back(static_cast<std::int32_t>(pos));
+                closure_.push_back(static_cast<std::int32_t>(pos));
             }
         }
     }
+    std::size_t const d0_size = closure_.size();
     // Bundle members reached from a deployed revision through bundle edges get Action Bundle.
-    std::vector<std::int32_t> stack(d0_);
-    while (!stack.empty()) {
-        auto const pos = static_cast<std::size_t>(stack.back());
-        stack.pop_back();
+    std::vector<std::int32_t> bundled;
+    auto const bundle_from = [&](std::size_t pos) {
         for (std::int32_t const m : c_.bundle_members(pos)) {
             auto& f = flags_[static_cast<std::size_t>(m)];
             if ((f & is_bundled) == 0) {
                 f |= is_bundled;
-                stack.push_back(m);
+                bundled.push_back(m);
             }
         }
+    };
+    for (std::size_t i = 0; i < d0_size; ++i) {
+        bundle_from(static_cast<std::size_t>(closure_[i]));
     }
-    closure_ = d0_;
-    stack = d0_;
+    for (std::size_t i = 0; i < bundled.size(); ++i) {
+        bundle_from(static_cast<std::size_t>(bundled[i]));
+    }
+    // Breadth-first over closure_ itself: it is both the queue and the result.
     auto const visit = [&](std::int32_t t) {
         auto& f = flags_[static_cast<std::size_t>(t)];
         if ((f & in_closure) == 0) {
             f |= in_closure;
             closure_.push_back(t);
-            stack.push_back(t);
         }
     };
-    while (!stack.empty()) {
-        auto const pos = static_cast<std::size_t>(stack.back());
-        stack.pop_back();
+    for (std::size_t i = 0; i < closure_.size(); ++i) {
+        auto const pos = static_cast<std::size_t>(closure_[i]);
         for (std::int32_t const t : c_.prerequisite_targets(pos)) {
             visit(t);
         }
@@ -159,41 +170,36 @@ void request_run::filter_prerequisites() {
         }
         return false;
     };
+    // "MUST send no more than one revision for a given Update": keep the highest RevisionNumber
+    // among the revisions that pass (lowest revision ID on a tie). Most updates have a single
+    // revision, so only the others are sorted.
+    std::vector<std::pair<std::int32_t, std::int32_t>> several;  // (update, position)
     for (std::int32_t const p : closure_) {
         auto const pos = static_cast<std::size_t>(p);
-        if (!pass_accepts(c_.revisions()[pos].type, driver_)) {
+        if (!pass_accepts(c_.type_at(pos), driver_)) {
             continue;
         }
         bool ok = true;
         for (std::size_t k = 0; ok && k < c_.clause_count(pos); ++k) {
             ok = satisfied(pos, k);
         }
-        if (ok) {
-            flags_[pos] |= in_d;
-            d_.push_back(p);
+        if (!ok) {
+            continue;
         }
-    }
-}
-
-void request_run::keep_one_revision_per_update() {
-    // "MUST send no more than one revision for a given Update": keep the highest RevisionNumber
-    // among the revisions that passed the filter (lowest revision ID on a tie).
-    std::vector<std::pair<std::int32_t, std::int32_t>> several;  // (update, position)
-    for (std::int32_t const p : d_) {
-        std::int32_t const u = c_.update_index(static_cast<std::size_t>(p));
+        flags_[pos] |= in_d;
+        std::int32_t const u = c_.update_index(pos);
         if (c_.has_several_revisions(u)) {
             several.emplace_back(u, p);
         } else {
-            flags_[static_cast<std::size_t>(p)] |= is_needed;
+            flags_[pos] |= is_needed;
         }
     }
-    auto const& revs = c_.revisions();
     std::sort(several.begin(), several.end(), [&](auto const& a, auto const& b) {
         if (a.first != b.first) {
             return a.first < b.first;
         }
-        auto const na = revs[static_cast<std::size_t>(a.second)].revision_number;
-        auto const nb = revs[static_cast<std::size_t>(b.second)].revision_number;
+        auto const na = c_.revision_number_at(static_cast<std::size_t>(a.second));
+        auto const nb = c_.revision_number_at(static_cast<std::size_t>(b.second));
         return na != nb ? na > nb : a.second < b.second;
     });
     for (std::size_t i = 0; i < several.size(); ++i) {
@@ -240,23 +246,18 @@ std::optional<duplicate_key_error> request_run::scan() {
         // filter (docs/models.md, "which rows enter the table").
         rows.clear();
         for (std::int32_t const row : c_.rows_of_revision(pos)) {
-            std::int32_t const g = c_.row_group(static_cast<std::size_t>(row));
-            if (std::binary_search(groups_.begin(), groups_.end(), g)) {
+            if (row_applies(row)) {
                 rows.push_back(row);
+                max_change_rank_ =
+                    std::max(max_change_rank_, c_.row_change_rank(static_cast<std::size_t>(row)));
             }
         }
-        if (!rows.empty()) {
+        if (rows.size() > 1) {
             auto chosen = p_.choose_row(c_, c_.revision_id_at(pos), rows, out_.resolved);
             if (auto* e = std::get_if<duplicate_key_error>(&chosen)) {
                 return *e;
             }
-            table_.emplace_back(static_cast<std::int32_t>(pos), std::get<std::int32_t>(chosen));
-            for (std::int32_t const row : rows) {
-                auto const& t = c_.deployments()[static_cast<std::size_t>(row)].last_change_time;
-                if (t > max_change_) {
-                    max_change_ = t;
-                }
-            }
+            merged_.emplace_back(static_cast<std::int32_t>(pos), std::get<std::int32_t>(chosen));
         }
         if ((f & is_needed) != 0 && (f & is_cached) == 0) {
             std::size_t const s = stage_of(c_, pos, f);
@@ -271,9 +272,17 @@ std::optional<duplicate_key_error> request_run::scan() {
 
 std::int32_t request_run::chosen_row(std::size_t pos) const {
     auto const key = static_cast<std::int32_t>(pos);
-    auto const it = std::lower_bound(table_.begin(), table_.end(), key,
+    auto const it = std::lower_bound(merged_.begin(), merged_.end(), key,
                                      [](auto const& e, std::int32_t k) { return e.first < k; });
-    return it != table_.end() && it->first == key ? it->second : catalog::npos;
+    if (it != merged_.end() && it->first == key) {
+        return it->second;
+    }
+    for (std::int32_t const row : c_.rows_of_revision(pos)) {
+        if (row_applies(row)) {
+            return row;
+        }
+    }
+    return catalog::npos;
 }
 
 protocol::update_info request_run::make_info(std::size_t pos) const {
@@ -299,7 +308,8 @@ protocol::update_info request_run::make_info(std::size_t pos) const {
         // Present only as a dependency: no row of its own (docs/models.md, synthesized rows).
         bool const bundled = (flags_[pos] & is_bundled) != 0;
         d.id = 0;
-        d.action = bundled ? protocol::deployment_action::bundle : protocol::deployment_action::evaluate;
+        d.action =
+            bundled ? protocol::deployment_action::bundle : protocol::deployment_action::evaluate;
         d.is_assigned = bundled;
         d.last_change_time = c_.earliest_change_time();
     }
@@ -328,7 +338,6 @@ sync_outcome request_run::run() {
     collect_groups();
     mark_deployed_and_closure();
     filter_prerequisites();
-    keep_one_revision_per_update();
     mark_cached();
     if (auto e = scan()) {
         return *e;
@@ -363,7 +372,10 @@ sync_outcome request_run::run() {
     out_.out_of_scope.resize(out_of_scope.size() + unknown_cached_.size());
     std::merge(out_of_scope.begin(), out_of_scope.end(), unknown_cached_.begin(),
                unknown_cached_.end(), out_.out_of_scope.begin());
-    out_.new_watermark = std::max(r_.watermark, max_change_);
+    out_.new_watermark = r_.watermark;
+    if (max_change_rank_ >= 0 && c_.change_time(max_change_rank_) > r_.watermark) {
+        out_.new_watermark = c_.change_time(max_change_rank_);
+    }
     return std::move(out_);
 }
 

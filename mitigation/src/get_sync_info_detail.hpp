@@ -27,9 +27,9 @@ public:
         const std::vector<const protocol::id_list*>& lists,
         std::vector<resolved_anomaly>& resolved) const = 0;
 
-    /// The deployment table entry of one revision: `rows` are its deployment rows for the
-    /// client's groups (at least one, indices into c.deployments(), file order). Returns the
-    /// row to keep, or the error that fails the request.
+    /// The deployment table entry of a revision with several deployment rows for the client's
+    /// groups: `rows` (at least two, indices into c.deployments(), file order). Returns the row
+    /// to keep, or the error that fails the request. (A single row is always kept as it is.)
     virtual std::variant<std::int32_t, duplicate_key_error> choose_row(
         const catalog& c, std::int32_t revision_id, const std::vector<std::int32_t>& rows,
         std::vector<resolved_anomaly>& resolved) const = 0;

@@ -31,12 +31,16 @@ std::vector<std::string> duplicate_key_error::stack_frames() const {
     // duplicate there throws one frame higher (Inference; docs/models.md).
     if (table != "stateTable") {
         frames.emplace_back(
-            "at Microsoft.UpdateServices.Internal.ClientImplementation.GetSyncInfo(DataAccess dataAccess, "
-            "Hashtable stateTable, Hashtable deploymentTable, Boolean haveGroupsChanged, Boolean doChunking)");
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.GetSyncInfo(DataAccess "
+            "dataAccess, "
+            "Hashtable stateTable, Hashtable deploymentTable, Boolean haveGroupsChanged, Boolean "
+            "doChunking)");
     }
     frames.emplace_back(
-        "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync(DataAccess dataAccess, "
-        "UnencryptedCookieData cookieData, Int32[] installedNonLeafUpdateIds, Int32[] leafUpdateIds, "
+        "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync(DataAccess "
+        "dataAccess, "
+        "UnencryptedCookieData cookieData, Int32[] installedNonLeafUpdateIds, Int32[] "
+        "leafUpdateIds, "
         "Boolean haveGroupsChanged, Boolean expressQuery)");
     frames.emplace_back(
         "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
@@ -45,7 +49,8 @@ std::vector<std::string> duplicate_key_error::stack_frames() const {
         "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
         "SyncUpdateParameters parameters)");
     frames.emplace_back(
-        "at Microsoft.UpdateServices.Internal.Client.SyncUpdates(Cookie cookie, SyncUpdateParameters "
+        "at Microsoft.UpdateServices.Internal.Client.SyncUpdates(Cookie cookie, "
+        "SyncUpdateParameters "
         "parameters)");
     return frames;
 }

@@ -183,7 +183,8 @@ simulated_sync_result run_simulated_sync(const get_sync_info_model& model, const
 }
 
 installed_predicate installed_on(protocol::machine_state machine) {
-    auto state = std::make_shared<std::pair<protocol::machine_state, std::unordered_map<std::int32_t, bool>>>(
+    auto state = std::make_shared<
+        std::pair<protocol::machine_state, std::unordered_map<std::int32_t, bool>>>(
         std::move(machine), std::unordered_map<std::int32_t, bool>{});
     return [state](const revision& r) {
         auto& memo = state->second;

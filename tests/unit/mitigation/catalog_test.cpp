@@ -90,7 +90,8 @@ TEST(CatalogTest, BundleMembersAndReverseFlag) {
     b.add(6);
     b.bundle(6, {8, 7, 999});  // 999 is unknown and ignored
     catalog const c = b.build();
-    EXPECT_THAT(ids_at(c, c.bundle_members(static_cast<std::size_t>(c.position(6)))), ElementsAre(7, 8));
+    EXPECT_THAT(ids_at(c, c.bundle_members(static_cast<std::size_t>(c.position(6)))),
+                ElementsAre(7, 8));
     EXPECT_TRUE(c.is_bundle_member(static_cast<std::size_t>(c.position(7))));
     EXPECT_FALSE(c.is_bundle_member(static_cast<std::size_t>(c.position(6))));
 }
@@ -119,7 +120,9 @@ TEST(CatalogTest, RowsIndexedByGroupAndRevisionInFileOrder) {
 TEST(CatalogTest, GroupDepthFollowsParents) {
     catalog_builder b;
     b.add(1);
-    b.group("Desktops", all_computers_group).group("Desktops-L1", "Desktops").group("Desktops-L2", "Desktops-L1");
+    b.group("Desktops", all_computers_group)
+        .group("Desktops-L1", "Desktops")
+        .group("Desktops-L2", "Desktops-L1");
     for (auto const* g : {"All Computers", "Desktops", "Desktops-L2", "Servers"}) {
         b.deploy(1, g);
     }

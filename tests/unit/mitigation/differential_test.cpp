@@ -35,7 +35,9 @@ struct rng {
     std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(g() % n); }
     bool chance(std::uint32_t percent) { return below(100) < percent; }
     template <typename T>
-    const T& pick(const std::vector<T>& v) { return v[below(static_cast<std::uint32_t>(v.size()))]; }
+    const T& pick(const std::vector<T>& v) {
+        return v[below(static_cast<std::uint32_t>(v.size()))];
+    }
 };
 
 struct generated {
@@ -106,9 +108,12 @@ generated generate(std::uint32_t seed) {
             }
         }
     }
-    const std::vector<deployment_action> actions{deployment_action::install, deployment_action::install,
-                                                 deployment_action::optional_install, deployment_action::uninstall,
-                                                 deployment_action::block, deployment_action::pre_deployment_check};
+    const std::vector<deployment_action> actions{deployment_action::install,
+                                                 deployment_action::install,
+                                                 deployment_action::optional_install,
+                                                 deployment_action::uninstall,
+                                                 deployment_action::block,
+                                                 deployment_action::pre_deployment_check};
     for (std::uint32_t layer = 0; layer < layers; ++layer) {
         for (std::int32_t const id : layer_ids[layer]) {
             if (r.chance(layer + 1 == layers ? 75 : 20)) {
@@ -146,9 +151,9 @@ std::string describe(const protocol::update_info& u) {
     s << u.id << (u.is_leaf ? " leaf " : " non-leaf ") << u.xml.value_or("-");
     if (u.deploy) {
         auto const& d = *u.deploy;
-        s << " [" << d.id << ' ' << static_cast<int>(d.action) << ' ' << d.deadline.value_or("-") << ' '
-          << d.is_assigned << ' ' << d.last_change_time << ' ' << d.download_priority.value_or("-") << ' '
-          << d.auto_select.value_or("-") << ']';
+        s << " [" << d.id << ' ' << static_cast<int>(d.action) << ' ' << d.deadline.value_or("-")
+          << ' ' << d.is_assigned << ' ' << d.last_change_time << ' '
+          << d.download_priority.value_or("-") << ' ' << d.auto_select.value_or("-") << ']';
     }
     return s.str();
 }
@@ -220,8 +225,10 @@ TEST(DifferentialTest, ModelsAgreeOnEveryRoundWithoutDuplicates) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         generated g = generate(seed);
         catalog const c = g.b.build();
-        simulated_sync_result const a = run_simulated_sync(*legacy, c, g.options, predicate(g.installed));
-        simulated_sync_result const b = run_simulated_sync(*fixed, c, g.options, predicate(g.installed));
+        simulated_sync_result const a =
+            run_simulated_sync(*legacy, c, g.options, predicate(g.installed));
+        simulated_sync_result const b =
+            run_simulated_sync(*fixed, c, g.options, predicate(g.installed));
         ASSERT_TRUE(a.ok() && b.ok());
         ASSERT_EQ(a.trace.size(), b.trace.size());
         for (std::size_t i = 0; i < a.trace.size(); ++i) {
@@ -243,14 +250,16 @@ TEST(DifferentialTest, InjectedDuplicateRowFailsLegacyAndIsResolvedByFixed) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         generated g = generate(seed);
         catalog const clean = g.b.build();
-        simulated_sync_result const base = run_simulated_sync(*fixed, clean, g.options, predicate(g.installed));
+        simulated_sync_result const base =
+            run_simulated_sync(*fixed, clean, g.options, predicate(g.installed));
         ASSERT_TRUE(base.ok());
         // A revision the client ends up holding that has a row for one of its groups.
         std::vector<std::size_t> candidates;
         for (std::size_t i = 0; i < g.b.rows().size(); ++i) {
             auto const& row = g.b.rows()[i];
             auto const cache = base.cache();
-            bool const in_groups = std::find(g.groups.begin(), g.groups.end(), row.target_group) != g.groups.end();
+            bool const in_groups =
+                std::find(g.groups.begin(), g.groups.end(), row.target_group) != g.groups.end();
             if (in_groups && std::binary_search(cache.begin(), cache.end(), row.revision_id)) {
                 candidates.push_back(i);
             }
@@ -267,13 +276,16 @@ TEST(DifferentialTest, InjectedDuplicateRowFailsLegacyAndIsResolvedByFixed) {
         g.b.rows().push_back(dup);
         catalog const dirty = g.b.build();
 
-        simulated_sync_result const l = run_simulated_sync(*legacy, dirty, g.options, predicate(g.installed));
+        simulated_sync_result const l =
+            run_simulated_sync(*legacy, dirty, g.options, predicate(g.installed));
         ASSERT_TRUE(l.failure.has_value());
         EXPECT_EQ(l.failure->table, "deploymentTable");
-        EXPECT_EQ(l.failure->message(), "Item has already been added. Key in dictionary: '" + std::to_string(key) +
-                                            "'  Key being added: '" + std::to_string(key) + "'");
+        EXPECT_EQ(l.failure->message(), "Item has already been added. Key in dictionary: '" +
+                                            std::to_string(key) + "'  Key being added: '" +
+                                            std::to_string(key) + "'");
 
-        simulated_sync_result const f = run_simulated_sync(*fixed, dirty, g.options, predicate(g.installed));
+        simulated_sync_result const f =
+            run_simulated_sync(*fixed, dirty, g.options, predicate(g.installed));
         ASSERT_TRUE(f.ok());
         EXPECT_TRUE(f.received_twice.empty());
         EXPECT_EQ(f.cache(), base.cache());
@@ -299,17 +311,21 @@ TEST(DifferentialTest, RepeatedCachedIdFailsLegacyStateTableWithAddOnly) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         generated g = generate(seed);
         catalog const c = g.b.build();
-        simulated_sync_result const base = run_simulated_sync(*fixed, c, g.options, predicate(g.installed));
+        simulated_sync_result const base =
+            run_simulated_sync(*fixed, c, g.options, predicate(g.installed));
         ASSERT_TRUE(base.ok());
         std::size_t first_non_empty = 0;
         for (auto const& round : base.trace) {
-            if (round.installed_non_leaf_sent + round.other_cached_sent + round.cached_drivers_sent != 0) {
+            if (round.installed_non_leaf_sent + round.other_cached_sent +
+                    round.cached_drivers_sent !=
+                0) {
                 first_non_empty = round.round;
                 break;
             }
         }
         repeating_client const with_add(*legacy_add);
-        simulated_sync_result const l = run_simulated_sync(with_add, c, g.options, predicate(g.installed));
+        simulated_sync_result const l =
+            run_simulated_sync(with_add, c, g.options, predicate(g.installed));
         if (first_non_empty == 0) {
             EXPECT_TRUE(l.ok());
             continue;
@@ -324,7 +340,8 @@ TEST(DifferentialTest, RepeatedCachedIdFailsLegacyStateTableWithAddOnly) {
         repeating_client const plain(*legacy);
         repeating_client const fixed_client(*fixed);
         for (auto const* m : {&plain, &fixed_client}) {
-            simulated_sync_result const s = run_simulated_sync(*m, c, g.options, predicate(g.installed));
+            simulated_sync_result const s =
+                run_simulated_sync(*m, c, g.options, predicate(g.installed));
             ASSERT_TRUE(s.ok());
             EXPECT_EQ(s.cache(), base.cache());
             EXPECT_TRUE(s.received_twice.empty());

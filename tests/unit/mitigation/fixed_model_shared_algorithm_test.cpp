@@ -221,7 +221,8 @@ TEST_P(SharedAlgorithmTest, IgnoresRowsOfOtherGroupsAndRepeatedGroupNames) {
     b.deploy(50, "Servers");
     b.deploy(51, "Desktops");
     catalog const c = b.build();
-    auto const req = request({}, {}, {"Desktops", all_computers_group, "Desktops", "Unknown group"});
+    auto const req =
+        request({}, {}, {"Desktops", all_computers_group, "Desktops", "Unknown group"});
     sync_result const r = sync(c, req);
     EXPECT_THAT(ids(r.new_updates), ElementsAre(51));
     EXPECT_THAT(r.resolved, IsEmpty());

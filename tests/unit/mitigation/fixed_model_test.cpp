@@ -36,7 +36,8 @@ struct two_rows {
     deployment_row& a() { return b.rows()[0]; }
     deployment_row& bee() { return b.rows()[1]; }
     resolved_anomaly resolve() {
-        sync_result const r = must_succeed(make_fixed_model()->get_sync_info(b.build(), request({}, {}, groups_ab)));
+        sync_result const r =
+            must_succeed(make_fixed_model()->get_sync_info(b.build(), request({}, {}, groups_ab)));
         EXPECT_THAT(ids(r.new_updates), ElementsAre(9));
         EXPECT_EQ(r.resolved.size(), 1U);
         if (r.resolved.size() != 1 || r.new_updates.size() != 1) {
@@ -108,7 +109,8 @@ TEST(FixedModelTest, LatestLastChangeTimeWhenTheDocumentedRulesTie) {
 TEST(FixedModelTest, FirstGroupNameThenLowestDeploymentId) {
     two_rows t;
     t.a().target_group = "Z";  // same fields, groups Z and B
-    sync_result r = must_succeed(make_fixed_model()->get_sync_info(t.b.build(), request({}, {}, {"Z", "B"})));
+    sync_result r =
+        must_succeed(make_fixed_model()->get_sync_info(t.b.build(), request({}, {}, {"Z", "B"})));
     ASSERT_EQ(r.resolved.size(), 1U);
     EXPECT_EQ(r.resolved[0].kept_deployment_id, 1002);
     EXPECT_EQ(r.resolved[0].rule, "first target-group name");
@@ -142,13 +144,17 @@ TEST(FixedModelTest, ReportsTheRowsGroupsAndRuleAsOneLogLine) {
     EXPECT_THAT(a.deployment_ids, ElementsAre(1001, 1002));
     EXPECT_THAT(a.groups, ElementsAre("All Computers", "Office 2003"));
     EXPECT_EQ(a.kept_deployment_id, 1002);
-    EXPECT_EQ(a.to_string(),
-              "GetSyncInfo: revision 8862 has 2 deployment rows for the client's groups (deploymentTable: "
-              "deployments 1001, 1002; groups 'All Computers', 'Office 2003'); kept deployment 1002 "
-              "(rule: deeper target group has priority)");
+    EXPECT_EQ(
+        a.to_string(),
+        "GetSyncInfo: revision 8862 has 2 deployment rows for the client's groups "
+        "(deploymentTable: "
+        "deployments 1001, 1002; groups 'All Computers', 'Office 2003'); kept deployment 1002 "
+        "(rule: deeper target group has priority)");
     // Before the detectoid is reported, the revision is not in the table and nothing is resolved.
-    EXPECT_THAT(must_succeed(m->get_sync_info(c, request({}, {}, {all_computers_group, "Office 2003"}))).resolved,
-                IsEmpty());
+    EXPECT_THAT(
+        must_succeed(m->get_sync_info(c, request({}, {}, {all_computers_group, "Office 2003"})))
+            .resolved,
+        IsEmpty());
 }
 
 TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {
@@ -157,7 +163,8 @@ TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {
     b.add(20);
     b.prereq(20, {10});
     b.deploy(20);
-    sync_result const r = must_succeed(make_fixed_model()->get_sync_info(b.build(), request({10}, {10, 20, 20, 20, 30})));
+    sync_result const r = must_succeed(
+        make_fixed_model()->get_sync_info(b.build(), request({10}, {10, 20, 20, 20, 30})));
     EXPECT_THAT(r.new_updates, IsEmpty());
     EXPECT_THAT(r.out_of_scope, ElementsAre(30));
     ASSERT_EQ(r.resolved.size(), 2U);
@@ -165,7 +172,8 @@ TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {
     EXPECT_EQ(r.resolved[0].revision_id, 10);
     EXPECT_EQ(r.resolved[1].revision_id, 20);
     EXPECT_EQ(r.resolved[1].to_string(),
-              "GetSyncInfo: revision 20 appears more than once in the client's cached lists (stateTable); "
+              "GetSyncInfo: revision 20 appears more than once in the client's cached lists "
+              "(stateTable); "
               "counted once (rule: cached lists are sets)");
 }
 

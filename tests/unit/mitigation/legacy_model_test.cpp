@@ -50,11 +50,13 @@ duplicate_key_error must_fail(const sync_outcome& o) {
 TEST(LegacyModelTest, FailsOnceTheDuplicateRevisionIsReachable) {
     catalog const c = office_catalog();
     auto const m = make_legacy_model();
-    duplicate_key_error const e = must_fail(m->get_sync_info(c, request({100}, {101}, office_groups)));
+    duplicate_key_error const e =
+        must_fail(m->get_sync_info(c, request({100}, {101}, office_groups)));
     EXPECT_EQ(e.table, "deploymentTable");
     EXPECT_EQ(e.key_in_dictionary, 8862);
     EXPECT_EQ(e.key_being_added, 8862);
-    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'");
+    EXPECT_EQ(e.message(),
+              "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'");
 }
 
 TEST(LegacyModelTest, StackFramesAreThoseOfTheAdvisory) {
@@ -64,16 +66,21 @@ TEST(LegacyModelTest, StackFramesAreThoseOfTheAdvisory) {
         ElementsAre(
             "at System.Collections.Hashtable.Insert(Object key, Object nvalue, Boolean add)",
             "at System.Collections.Hashtable.Add(Object key, Object value)",
-            "at Microsoft.UpdateServices.Internal.ClientImplementation.GetSyncInfo(DataAccess dataAccess, "
-            "Hashtable stateTable, Hashtable deploymentTable, Boolean haveGroupsChanged, Boolean doChunking)",
-            "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync(DataAccess dataAccess, "
-            "UnencryptedCookieData cookieData, Int32[] installedNonLeafUpdateIds, Int32[] leafUpdateIds, "
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.GetSyncInfo(DataAccess "
+            "dataAccess, "
+            "Hashtable stateTable, Hashtable deploymentTable, Boolean haveGroupsChanged, Boolean "
+            "doChunking)",
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync(DataAccess "
+            "dataAccess, "
+            "UnencryptedCookieData cookieData, Int32[] installedNonLeafUpdateIds, Int32[] "
+            "leafUpdateIds, "
             "Boolean haveGroupsChanged, Boolean expressQuery)",
             "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
             "SyncUpdateParameters parameters)",
             "at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, "
             "SyncUpdateParameters parameters)",
-            "at Microsoft.UpdateServices.Internal.Client.SyncUpdates(Cookie cookie, SyncUpdateParameters "
+            "at Microsoft.UpdateServices.Internal.Client.SyncUpdates(Cookie cookie, "
+            "SyncUpdateParameters "
             "parameters)"));
 }
 
@@ -90,7 +97,8 @@ TEST(LegacyModelTest, ClientsWithoutTheDetectoidNeverReachTheDuplicate) {
 TEST(LegacyModelTest, ClearingTheClientCacheDoesNotHelp) {
     catalog const c = office_catalog();
     auto const m = make_legacy_model();
-    for (auto const& req : {request({100}, {}, office_groups), request({100}, {101, 300, 8862}, office_groups)}) {
+    for (auto const& req :
+         {request({100}, {}, office_groups), request({100}, {101, 300, 8862}, office_groups)}) {
         EXPECT_EQ(must_fail(m->get_sync_info(c, req)).key_being_added, 8862);
     }
 }
@@ -110,9 +118,10 @@ TEST(LegacyModelTest, ReportsTheLowestDuplicatedRevisionId) {
     b.deploy(7);
     b.deploy(5, "A");
     b.deploy(5, "B");
-    duplicate_key_error const e =
-        must_fail(make_legacy_model()->get_sync_info(b.build(), request({}, {}, {"A", "B", all_computers_group})));
-    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '5'  Key being added: '5'");
+    duplicate_key_error const e = must_fail(make_legacy_model()->get_sync_info(
+        b.build(), request({}, {}, {"A", "B", all_computers_group})));
+    EXPECT_EQ(e.message(),
+              "Item has already been added. Key in dictionary: '5'  Key being added: '5'");
 }
 
 TEST(LegacyModelTest, DuplicateOfTheOtherPassTypeDoesNotFailThisPass) {
@@ -132,7 +141,8 @@ TEST(LegacyModelTest, DuplicateOfTheOtherPassTypeDoesNotFailThisPass) {
 
 TEST(LegacyModelTest, StateTableOverwritesRepeatedIdsByDefault) {
     catalog const c = office_catalog();
-    sync_result const r = must_succeed(make_legacy_model()->get_sync_info(c, request({101}, {101, 100, 100})));
+    sync_result const r =
+        must_succeed(make_legacy_model()->get_sync_info(c, request({101}, {101, 100, 100})));
     EXPECT_THAT(ids(r.new_updates), ElementsAre(300));
     EXPECT_THAT(r.resolved, IsEmpty());
 }
@@ -142,14 +152,18 @@ TEST(LegacyModelTest, StateTableWithAddFailsOnAnIdInBothLists) {
     auto const m = make_legacy_model(legacy_options{true});
     duplicate_key_error const e = must_fail(m->get_sync_info(c, request({101}, {100, 101})));
     EXPECT_EQ(e.table, "stateTable");
-    EXPECT_EQ(e.message(), "Item has already been added. Key in dictionary: '101'  Key being added: '101'");
+    EXPECT_EQ(e.message(),
+              "Item has already been added. Key in dictionary: '101'  Key being added: '101'");
     // SoftwareSync fills the state table before it calls GetSyncInfo.
     auto const frames = e.stack_frames();
     ASSERT_EQ(frames.size(), 6U);
     EXPECT_EQ(frames[1], "at System.Collections.Hashtable.Add(Object key, Object value)");
-    EXPECT_THAT(frames[2], ::testing::StartsWith("at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync("));
+    EXPECT_THAT(frames[2],
+                ::testing::StartsWith(
+                    "at Microsoft.UpdateServices.Internal.ClientImplementation.SoftwareSync("));
     // Distinct IDs pass.
-    EXPECT_THAT(ids(must_succeed(m->get_sync_info(c, request({101}, {100}))).new_updates), ElementsAre(300));
+    EXPECT_THAT(ids(must_succeed(m->get_sync_info(c, request({101}, {100}))).new_updates),
+                ElementsAre(300));
 }
 
 TEST(LegacyModelTest, StateTableWithAddChecksTheDriverCacheInTheDriverPass) {
@@ -157,7 +171,9 @@ TEST(LegacyModelTest, StateTableWithAddChecksTheDriverCacheInTheDriverPass) {
     auto req = request();
     req.skip_software_sync = true;
     req.cached_driver_ids = {9, 9};
-    EXPECT_EQ(must_fail(make_legacy_model(legacy_options{true})->get_sync_info(c, req)).key_in_dictionary, 9);
+    EXPECT_EQ(
+        must_fail(make_legacy_model(legacy_options{true})->get_sync_info(c, req)).key_in_dictionary,
+        9);
 }
 
 TEST(LegacyModelTest, KindAndName) {

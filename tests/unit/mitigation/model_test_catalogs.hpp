@@ -50,9 +50,10 @@ public:
         return *this;
     }
 
-    deployment_row& deploy(std::int32_t id, std::string group = all_computers_group,
-                           protocol::deployment_action action = protocol::deployment_action::install,
-                           std::string last_change = "2008-06-10") {
+    deployment_row& deploy(
+        std::int32_t id, std::string group = all_computers_group,
+        protocol::deployment_action action = protocol::deployment_action::install,
+        std::string last_change = "2008-06-10") {
         deployment_row d;
         d.deployment_id = next_deployment_++;
         d.revision_id = id;

@@ -71,7 +71,8 @@ TEST(SimulatedSyncTest, NotInstalledDetectoidsGoToOtherCached) {
     catalog const c = small_catalog();
     simulated_sync_options o;
     o.driver_pass = false;
-    simulated_sync_result const r = run_simulated_sync(*make_fixed_model(), c, o, installed_ids({10}));
+    simulated_sync_result const r =
+        run_simulated_sync(*make_fixed_model(), c, o, installed_ids({10}));
     ASSERT_TRUE(r.ok());
     // Bundle member 22 has no prerequisites of its own, so it is needed even though its parent
     // 21 waits for detectoid 11 (protocol.md §7.1 filters each revision on its own clauses).
@@ -91,10 +92,12 @@ TEST(SimulatedSyncTest, FailureAbortsTheSyncAndNamesTheRound) {
     catalog const c = b.build();
     simulated_sync_options o;
     o.groups = {all_computers_group, "Office 2003"};
-    simulated_sync_result const r = run_simulated_sync(*make_legacy_model(), c, o, installed_ids({100}));
+    simulated_sync_result const r =
+        run_simulated_sync(*make_legacy_model(), c, o, installed_ids({100}));
     EXPECT_FALSE(r.ok());
     ASSERT_TRUE(r.failure.has_value());
-    EXPECT_EQ(r.failure->message(), "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'");
+    EXPECT_EQ(r.failure->message(),
+              "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'");
     EXPECT_EQ(r.failed_round, 2U);
     EXPECT_EQ(r.rounds, 2U);
     ASSERT_EQ(r.trace.size(), 2U);
@@ -104,7 +107,8 @@ TEST(SimulatedSyncTest, FailureAbortsTheSyncAndNamesTheRound) {
 
     // The same client without Office 2003 converges; the fixed model converges for both.
     EXPECT_TRUE(run_simulated_sync(*make_legacy_model(), c, o, installed_ids({})).ok());
-    simulated_sync_result const fixed = run_simulated_sync(*make_fixed_model(), c, o, installed_ids({100}));
+    simulated_sync_result const fixed =
+        run_simulated_sync(*make_fixed_model(), c, o, installed_ids({100}));
     ASSERT_TRUE(fixed.ok());
     EXPECT_THAT(fixed.other_cached, ElementsAre(8862));
     // Resolved (and reported) on each request that loads the rows: rounds 2 and 3.
@@ -138,7 +142,8 @@ TEST(SimulatedSyncTest, DifferentialSyncStartsFromTheInitialCacheAndDropsOutOfSc
     o.initial_watermark = "2008-06-11";
     o.driver_pass = false;
     o.keep_responses = true;
-    simulated_sync_result const r = run_simulated_sync(*make_fixed_model(), c, o, installed_ids({10}));
+    simulated_sync_result const r =
+        run_simulated_sync(*make_fixed_model(), c, o, installed_ids({10}));
     ASSERT_TRUE(r.ok());
     EXPECT_THAT(r.trace[0].installed_non_leaf, ElementsAre(10));
     EXPECT_THAT(r.trace[0].other_cached, ElementsAre(20, 999));
@@ -155,7 +160,8 @@ TEST(SimulatedSyncTest, ChangedUpdatesReachACachedClient) {
     o.initial_cache = {10, 11, 20, 21, 22};
     o.initial_watermark = "2008-06-11";
     o.driver_pass = false;
-    simulated_sync_result const r = run_simulated_sync(*make_legacy_model(), c, o, installed_ids({10, 11}));
+    simulated_sync_result const r =
+        run_simulated_sync(*make_legacy_model(), c, o, installed_ids({10, 11}));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.rounds, 1U);
     EXPECT_THAT(r.trace[0].changed_update_ids, ElementsAre(21));
@@ -173,7 +179,8 @@ TEST(SimulatedSyncTest, StopsAtTheRoundCap) {
     simulated_sync_options o;
     o.page_size = 1;
     o.max_rounds = 3;
-    simulated_sync_result const r = run_simulated_sync(*make_fixed_model(), b.build(), o, installed_ids({}));
+    simulated_sync_result const r =
+        run_simulated_sync(*make_fixed_model(), b.build(), o, installed_ids({}));
     EXPECT_FALSE(r.ok());
     EXPECT_TRUE(r.exceeded_max_rounds);
     EXPECT_FALSE(r.failure.has_value());
@@ -186,7 +193,8 @@ TEST(SimulatedSyncTest, InstalledOnEvaluatesApplicabilityRules) {
     b.add(100, update_type::detectoid).applicability_xml =
         "<ApplicabilityRules><IsInstalled><b.RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" "
         "Subkey=\"SOFTWARE\\Microsoft\\Office\\11.0\" /></IsInstalled></ApplicabilityRules>";
-    b.add(101, update_type::detectoid).applicability_xml = "<ApplicabilityRules><Bogus /></ApplicabilityRules>";
+    b.add(101, update_type::detectoid).applicability_xml =
+        "<ApplicabilityRules><Bogus /></ApplicabilityRules>";
     catalog const c = b.build();
     protocol::machine_state office;
     office.registry["HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Office\\11.0"] = {};

@@ -40,7 +40,8 @@ protocol::id_list join(std::vector<protocol::id_list> parts) {
 // Roots (no prerequisites): product/category detectoids, 109 = "Windows XP" is installed.
 const protocol::id_list roots = join({range(101, 115), range(378, 392)});
 // Second layer: detectoids that require 109; 191 = "Windows XP SP2" is installed.
-const protocol::id_list layer2 = join({range(39, 58), {97, 99, 100, 179, 181, 191}, range(196, 198), {210}});
+const protocol::id_list layer2 =
+    join({range(39, 58), {97, 99, 100, 179, 181, 191}, range(196, 198), {210}});
 
 // Every detectoid is named by some leaf update (so it is non-leaf and travels in its layer);
 // each leaf also needs a detectoid this machine lacks, so no leaf is ever needed.
@@ -75,21 +76,30 @@ TEST_P(SpecTraceTest, ListsGrowAsInTheSpecificationExample) {
     catalog const c = spec_catalog();
     std::set<std::int32_t> const installed{109, 191};
     simulated_sync_result const r = run_simulated_sync(
-        *make_model(GetParam()), c, {}, [&](const revision& rev) { return installed.count(rev.revision_id) != 0; });
+        *make_model(GetParam()), c, {},
+        [&](const revision& rev) { return installed.count(rev.revision_id) != 0; });
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r.rounds, 4U);
 
     EXPECT_THAT(r.trace[0].installed_non_leaf, IsEmpty());
     EXPECT_THAT(r.trace[0].other_cached, IsEmpty());
-    EXPECT_THAT(r.trace[0].new_update_ids, ElementsAreArray(join({range(101, 115), range(378, 392)})));
+    EXPECT_THAT(r.trace[0].new_update_ids,
+                ElementsAreArray(join({range(101, 115), range(378, 392)})));
 
     EXPECT_EQ(r.trace[1].installed_non_leaf_sent, 1U);
     EXPECT_EQ(r.trace[1].other_cached_sent, 29U);
     EXPECT_THAT(r.trace[1].installed_non_leaf, ElementsAreArray({109}));
-    EXPECT_THAT(r.trace[1].other_cached, ElementsAreArray(join({range(101, 108), range(110, 115), range(378, 392)})));
+    EXPECT_THAT(r.trace[1].other_cached,
+                ElementsAreArray(join({range(101, 108), range(110, 115), range(378, 392)})));
 
-    protocol::id_list const other58 = join({range(39, 58), {97}, range(99, 108), range(110, 115), {179, 181},
-                                            range(196, 198), {210}, range(378, 392)});
+    protocol::id_list const other58 = join({range(39, 58),
+                                            {97},
+                                            range(99, 108),
+                                            range(110, 115),
+                                            {179, 181},
+                                            range(196, 198),
+                                            {210},
+                                            range(378, 392)});
     for (std::size_t i : {2U, 3U}) {
         EXPECT_EQ(r.trace[i].installed_non_leaf_sent, 2U);
         EXPECT_EQ(r.trace[i].other_cached_sent, 58U);
@@ -102,7 +112,8 @@ TEST_P(SpecTraceTest, ListsGrowAsInTheSpecificationExample) {
     EXPECT_THAT(r.resolved, IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(BothModels, SpecTraceTest, ::testing::Values(model_kind::legacy, model_kind::fixed),
+INSTANTIATE_TEST_SUITE_P(BothModels, SpecTraceTest,
+                         ::testing::Values(model_kind::legacy, model_kind::fixed),
                          [](const ::testing::TestParamInfo<model_kind>& param_info) {
                              return param_info.param == model_kind::legacy ? "Legacy" : "Fixed";
                          });

@@ -63,6 +63,8 @@ public:
     /// Position of a revision ID, npos when unknown. O(log n).
     std::int32_t position(std::int32_t revision_id) const;
     std::int32_t revision_id_at(std::size_t pos) const { return ids_[pos]; }
+    update_type type_at(std::size_t pos) const { return types_[pos]; }
+    std::int32_t revision_number_at(std::size_t pos) const { return revision_numbers_[pos]; }
 
     /// Dense index of the revision's UpdateID (0 .. update_count()-1).
     std::int32_t update_index(std::size_t pos) const { return update_of_pos_[pos]; }
@@ -70,9 +72,13 @@ public:
     /// npos when no revision has this UpdateID.
     std::int32_t update_index_of(std::string_view update_id) const;
     /// Position of the highest-RevisionNumber revision of an update.
-    std::int32_t latest_revision(std::int32_t update) const { return latest_of_update_[static_cast<std::size_t>(update)]; }
+    std::int32_t latest_revision(std::int32_t update) const {
+        return latest_of_update_[static_cast<std::size_t>(update)];
+    }
     /// Whether an update has more than one revision in the catalogue.
-    bool has_several_revisions(std::int32_t update) const { return several_[static_cast<std::size_t>(update)] != 0; }
+    bool has_several_revisions(std::int32_t update) const {
+        return several_[static_cast<std::size_t>(update)] != 0;
+    }
 
     /// IsLeaf: no revision has a prerequisite naming this revision's UpdateID.
     bool is_leaf(std::size_t pos) const { return leaf_[pos] != 0; }
@@ -80,29 +86,50 @@ public:
     bool is_bundle_member(std::size_t pos) const { return bundle_member_[pos] != 0; }
 
     /// Prerequisite clauses (AND of ORs); members are update indices, npos for unknown UpdateIDs.
-    std::size_t clause_count(std::size_t pos) const { return clause_first_[pos + 1] - clause_first_[pos]; }
+    std::size_t clause_count(std::size_t pos) const {
+        return clause_first_[pos + 1] - clause_first_[pos];
+    }
     index_range clause(std::size_t pos, std::size_t k) const;
     /// Positions that a prerequisite of this revision names (the latest revision of each named
     /// update, deduplicated): the prerequisite edges of the closure.
-    index_range prerequisite_targets(std::size_t pos) const { return range(prereq_first_, prereq_targets_, pos); }
+    index_range prerequisite_targets(std::size_t pos) const {
+        return range(prereq_first_, prereq_targets_, pos);
+    }
     /// Positions of the revisions this one bundles (every clause member, deduplicated).
-    index_range bundle_members(std::size_t pos) const { return range(bundle_first_, bundle_targets_, pos); }
+    index_range bundle_members(std::size_t pos) const {
+        return range(bundle_first_, bundle_targets_, pos);
+    }
 
     /// Dense index of a target group name (npos when no row names it).
     std::int32_t group_index(std::string_view name) const;
     std::size_t group_count() const { return group_names_.size(); }
-    const std::string& group_name(std::int32_t group) const { return group_names_[static_cast<std::size_t>(group)]; }
+    const std::string& group_name(std::int32_t group) const {
+        return group_names_[static_cast<std::size_t>(group)];
+    }
     /// Depth in the group hierarchy: "All Computers" 0, its children 1, and so on. A group
     /// without a declared parent is a child of "All Computers".
-    int group_depth(std::int32_t group) const { return group_depth_[static_cast<std::size_t>(group)]; }
+    int group_depth(std::int32_t group) const {
+        return group_depth_[static_cast<std::size_t>(group)];
+    }
     /// Rows (indices into deployments()) of one group, in file order, known revisions only.
-    index_range rows_of_group(std::int32_t group) const { return range(group_row_first_, group_rows_, static_cast<std::size_t>(group)); }
+    index_range rows_of_group(std::int32_t group) const {
+        return range(group_row_first_, group_rows_, static_cast<std::size_t>(group));
+    }
     /// Rows of one revision (any group), in file order.
-    index_range rows_of_revision(std::size_t pos) const { return range(rev_row_first_, rev_rows_, pos); }
+    index_range rows_of_revision(std::size_t pos) const {
+        return range(rev_row_first_, rev_rows_, pos);
+    }
     /// Group index of a row (npos when the row names an unknown revision).
     std::int32_t row_group(std::size_t row) const { return row_group_[row]; }
     /// Position of a row's revision (npos when unknown).
     std::int32_t row_position(std::size_t row) const { return row_pos_[row]; }
+
+    /// Rank of a row's LastChangeTime among all distinct LastChangeTimes (ascending), so that
+    /// rank order is text order; change_time(rank) gives the text back.
+    std::int32_t row_change_rank(std::size_t row) const { return row_change_rank_[row]; }
+    const std::string& change_time(std::int32_t rank) const {
+        return change_times_[static_cast<std::size_t>(rank)];
+    }
 
     /// The earliest LastChangeTime of all rows ("" when there are none). Used as the
     /// LastChangeTime of deployments the server synthesizes for dependency-only revisions.
@@ -113,8 +140,8 @@ private:
     void build_edges();
     void build_rows();
     void build_group_depths(const std::vector<target_group>& groups);
-    static index_range range(const std::vector<std::size_t>& first, const std::vector<std::int32_t>& data,
-                             std::size_t i) {
+    static index_range range(const std::vector<std::size_t>& first,
+                             const std::vector<std::int32_t>& data, std::size_t i) {
         return {data.data() + first[i], data.data() + first[i + 1]};
     }
 
@@ -124,6 +151,8 @@ private:
     std::vector<std::int32_t> ids_;  // revision ID by position (sorted)
     std::unordered_map<std::string, std::int32_t> update_index_;
     std::vector<std::int32_t> update_of_pos_;
+    std::vector<update_type> types_;
+    std::vector<std::int32_t> revision_numbers_;
     std::vector<std::int32_t> latest_of_update_;
     std::vector<std::uint8_t> several_;
     std::vector<std::uint8_t> leaf_;
@@ -146,6 +175,8 @@ private:
     std::vector<std::int32_t> rev_rows_;
     std::vector<std::int32_t> row_group_;
     std::vector<std::int32_t> row_pos_;
+    std::vector<std::int32_t> row_change_rank_;
+    std::vector<std::string> change_times_;  // distinct, ascending
     std::string earliest_change_;
 };
 
