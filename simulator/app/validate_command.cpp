@@ -9,6 +9,8 @@
 #include <string>
 #include <variant>
 
+#include <unistd.h>
+
 #include <wsuslab/client/http_transport.hpp>
 #include <wsuslab/client/junit.hpp>
 #include <wsuslab/client/url.hpp>
@@ -35,6 +37,15 @@ struct validate_args {
 int usage_error(const std::string& message) {
     std::cerr << "wsuslab validate: " << message << "\n";
     return 2;
+}
+
+// The JUnit hostname attribute: this machine's name, "localhost" when it cannot be read.
+std::string host_name() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
+        return "localhost";
+    }
+    return buf;
 }
 
 int run_validate(const validate_args& a) {
@@ -76,7 +87,7 @@ int run_validate(const validate_args& a) {
                          : client::format_validation_text(report));
     if (!a.junit.empty()) {
         std::ofstream out(a.junit, std::ios::binary | std::ios::trunc);
-        out << client::write_junit(client::to_junit(report, client::junit_timestamp_now()));
+        out << client::write_junit(client::to_junit(report, client::junit_timestamp_now(), host_name()));
         out.close();
         if (!out) {
             std::cerr << "wsuslab validate: cannot write the JUnit report to '" << a.junit << "'\n";
