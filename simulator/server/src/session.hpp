@@ -141,3 +141,5 @@ extern template class http_session<beast::ssl_stream<beast::tcp_stream>>;
 }  // namespace wsuslab::server::detail
 
 #include "session_impl.hpp"
+#include "session_read.hpp"
+#include "session_respond.hpp"
