@@ -1,5 +1,6 @@
 // HTTPS with the fixture certificate (fixtures/tls): a verified round trip with keep-alive,
 // plain HTTP on the TLS port, and clear startup errors for bad certificate or key files.
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -37,7 +38,7 @@ server::server_config tls_config() {
 }
 
 TEST(TlsTest, VerifiedRoundTripWithKeepAlive) {
-    bool saw_tls = false;
+    std::atomic<bool> saw_tls{false};
     test_server server{[&saw_tls](const http_request& req) {
                            saw_tls = req.tls;
                            return echo_handler(req);
@@ -69,7 +70,7 @@ TEST(TlsTest, VerifiedRoundTripWithKeepAlive) {
         EXPECT_EQ(res.body(), "POST /tls\nsecure " + std::to_string(i));
         EXPECT_TRUE(res.keep_alive());
     }
-    EXPECT_TRUE(saw_tls);
+    EXPECT_TRUE(saw_tls.load());
     beast::error_code ignored;
     stream.shutdown(ignored);
     EXPECT_EQ(server.stats().requests, 2U);
