@@ -63,6 +63,16 @@ std::string format_summary(const sync_outcome& o, const report_context& ctx) {
       << ")\n";
     s << "  needed: " << o.needed << ", installed: " << o.installed
       << ", not applicable: " << o.not_applicable << "\n";
+    if (!o.downloads.empty()) {
+        std::size_t verified = 0;
+        std::size_t bytes = 0;
+        for (auto const& d : o.downloads) {
+            verified += d.verified ? 1 : 0;
+            bytes += d.bytes;
+        }
+        s << "  downloads: " << verified << " of " << o.downloads.size() << " files verified (SHA-1), "
+          << bytes << " bytes\n";
+    }
     if (o.fault) {
         auto const& f = *o.fault;
         s << "  fault: " << protocol::operation_name(f.op) << " answered "
