@@ -80,7 +80,8 @@ class lab_server {
 public:
     using handler_wrapper = std::function<server::request_handler(server::request_handler)>;
 
-    explicit lab_server(server::service_options options, const handler_wrapper& wrap = {}) {
+    explicit lab_server(server::service_options options, const handler_wrapper& wrap = {},
+                        server::server_config config = test::test_server::test_config()) {
         if (!options.scenario && options.scenario_path.empty()) {
             options.scenario = kb954960();
         }
@@ -99,7 +100,7 @@ public:
         if (wrap) {
             handler = wrap(std::move(handler));
         }
-        http_ = std::make_unique<test::test_server>(std::move(handler));
+        http_ = std::make_unique<test::test_server>(std::move(handler), std::move(config));
         service_->set_base_url(http_->url());
     }
 

@@ -180,6 +180,33 @@ TEST(ValidateCommandTest, FixedServerExitsZeroWithJson) {
     EXPECT_EQ(doc["violations"].size(), 0U);
 }
 
+server::server_config tls_config() {
+    auto c = test::test_server::test_config();
+    c.tls_cert_file = test::fixture_path("tls/server-cert.pem");
+    c.tls_key_file = test::fixture_path("tls/server-key.pem");
+    return c;
+}
+
+TEST(ValidateCommandTest, HttpsServerWithItsCaFile) {
+    lab_server lab(lab_server::with_model(model_kind::fixed), {}, tls_config());
+    ASSERT_THAT(lab.url(), StartsWith("https://127.0.0.1:"));
+    auto const r = run_cli({"validate", "--server", lab.url(), "--ca-file", test::fixture_path("tls/server-cert.pem")});
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_THAT(r.out, HasSubstr("verdict: PATCHED\n"));
+}
+
+TEST(ValidateCommandTest, HttpsServerWithAnUntrustedCertificateIsInconclusive) {
+    lab_server lab(lab_server::with_model(model_kind::legacy), {}, tls_config());
+    auto const untrusted = run_cli({"validate", "--server", lab.url()});
+    EXPECT_EQ(untrusted.code, 2) << untrusted.out;
+    EXPECT_THAT(untrusted.out, HasSubstr("verdict: INCONCLUSIVE\n"));
+    EXPECT_THAT(untrusted.out, HasSubstr("reason: cannot complete the office2003-workstation probe: connection error: "));
+    // --insecure skips verification: the legacy server is then recognised.
+    auto const insecure = run_cli({"validate", "--server", lab.url(), "--insecure"});
+    EXPECT_EQ(insecure.code, 1) << insecure.out;
+    EXPECT_THAT(insecure.out, HasSubstr("verdict: AFFECTED BY KB954960\n"));
+}
+
 TEST(ValidateCommandTest, UsageErrorsExitTwo) {
     EXPECT_EQ(run_cli({"validate"}).code, 2);
     EXPECT_EQ(run_cli({"validate", "--server", "wsus:8530"}).code, 2);
