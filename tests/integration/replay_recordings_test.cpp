@@ -4,7 +4,7 @@
 //
 // Regenerating them (after a deliberate change of the service or the agent), from the source root:
 //   WSUSLAB_REGENERATE_EXCHANGES=$PWD/fixtures/exchanges
-//       <build>/tests/integration/integration_tests --gtest_filter='ReplayRecordingsTest.*'
+//       <build>/tests/integration/integration_tests --gtest_filter='*ReplayRecordingsTest*'
 // (one command line)
 // rewrites fixtures/exchanges/kb954960-legacy and kb954960-fixed and then checks them.
 

@@ -59,7 +59,7 @@ inline const std::vector<recording_plan>& shipped_plans() {
 inline const char* regenerate_command =
     "WSUSLAB_REGENERATE_EXCHANGES=$PWD/fixtures/exchanges "
     "<build>/tests/integration/integration_tests "
-    "--gtest_filter='ReplayRecordingsTest.*'";
+    "--gtest_filter='*ReplayRecordingsTest*'";
 
 inline std::shared_ptr<const mitigation::scenario> kb954960() {
     static const std::shared_ptr<const mitigation::scenario> loaded = [] {
