@@ -130,7 +130,9 @@ void catalog::build_edges() {
         scratch.clear();
         for (auto const& cl : r.prerequisites) {
             for (auto const& uid : cl.update_ids) {
-                std::int32_t const u = update_index_of(uid);
+                // Looked up by the std::string itself: no temporary per member.
+                auto const found = update_index_.find(uid);
+                std::int32_t const u = found == update_index_.end() ? npos : found->second;
                 clause_members_.push_back(u);
                 if (u != npos) {
                     named_update[static_cast<std::size_t>(u)] = 1;
