@@ -308,6 +308,8 @@ std::variant<parsed_core, core_fragment_error> parse_core_with_rules(std::string
     core_fragment& f = out.fragment;
     bool have_identity = false;
     bool have_properties = false;
+    bool have_relationships = false;
+    bool have_rules = false;
     for (auto node : doc.children()) {
         if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
             return error{"unexpected text '" + std::string(node.value()) + "'"};
@@ -327,15 +329,20 @@ std::variant<parsed_core, core_fragment_error> parse_core_with_rules(std::string
         } else if (name == "Properties" && !have_properties) {
             e = read_properties(node, f);
             have_properties = true;
-        } else if (name == "Relationships") {
+        } else if (name == "Relationships" && !have_relationships) {
             e = read_relationships(node, f);
-        } else if (name == "ApplicabilityRules") {
+            have_relationships = true;
+        } else if (name == "ApplicabilityRules" && !have_rules) {
+            have_rules = true;
             auto rules = parse_applicability(xml);
             if (auto* re = std::get_if<rule_error>(&rules)) {
                 return error{"ApplicabilityRules: " + re->problem};
             }
             out.rules = std::get<applicability_rules>(rules);
             f.applicability_xml = write_applicability(out.rules);
+        } else if (name == "UpdateIdentity" || name == "Properties" || name == "Relationships" ||
+                   name == "ApplicabilityRules") {
+            e = error{"duplicate " + name + " in a Core fragment"};
         } else {
             e = error{"unexpected element '" + name + "' in a Core fragment"};
         }

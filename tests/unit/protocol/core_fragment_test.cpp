@@ -126,6 +126,9 @@ TEST(CoreFragmentTest, ErrorsNameTheProblem) {
               "ApplicabilityRules: unknown rule element 'b.Nope'");
     EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Files />"),
               "unexpected element 'Files' in a Core fragment");
+    EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Properties "
+                          "UpdateType=\"Software\" /><Relationships /><Relationships />"),
+              "duplicate Relationships in a Core fragment");
     EXPECT_EQ(parse_error("<UpdateIdentity"), "malformed Core fragment at byte 14: Error parsing start element tag");
 }
 
