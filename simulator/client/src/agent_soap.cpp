@@ -373,7 +373,7 @@ std::optional<failure> agent::get_cookie() {
     auth.dns_name = opt_.profile.dns_name;
     log_.pt("Initializing simple targeting cookie, clientId = " + cache_.client_id +
             ", target group = " + target_group() + ", DNS name = " + opt_.profile.dns_name);
-    log_.pt("  Server URL = " + auth_url());
+    log_.pt("Server URL = " + auth_url());
     auto ar = soap_once(protocol::operation::get_authorization_cookie, auth_url(), auth);
     if (auto* f = std::get_if<failure>(&ar)) {
         return *f;

@@ -7,7 +7,7 @@
 #include <wsuslab/client/agent.hpp>
 #include <wsuslab/client/hresult.hpp>
 
-#include "mock_transport.hpp"
+#include "fake_wsus.hpp"
 
 namespace wsuslab::client {
 namespace {

@@ -10,7 +10,7 @@
 #include <wsuslab/client/agent.hpp>
 #include <wsuslab/client/client_cache.hpp>
 
-#include "mock_transport.hpp"
+#include "fake_wsus.hpp"
 
 namespace wsuslab::client {
 namespace {
