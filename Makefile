@@ -1,7 +1,8 @@
 # wsuslab: the two commands of the README, plus a few helpers.
 #   make demo   install missing Debian packages, build Release, run the training demo
 #   make test   install missing Debian packages, build Debug+ASan/UBSan (-Werror), run the ctest suite
-# The CLI lands at build/bin/wsuslab after either command.
+# After either command build/bin/wsuslab is the Release CLI; other builds keep their binaries in
+# build/<preset>/bin, so a sanitizer binary never stands in for the optimized one.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBIAN_PACKAGES := g++ cmake make pkg-config libboost1.74-dev libpugixml-dev libgtest-dev libgmock-dev \
@@ -34,6 +35,7 @@ asan: test-deps
 
 test: asan
 	ctest --preset asan -j $(JOBS)
+	$(MAKE) --no-print-directory release
 
 bench: deps
 	cmake --preset bench
