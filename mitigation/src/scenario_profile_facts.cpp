@@ -22,6 +22,31 @@ void set_number(pugi::xml_node n, const char* name, Int value) {
     set(n, name, std::to_string(value));
 }
 
+void write_msi_product(pugi::xml_node n, const std::string& code, const protocol::msi_product& product) {
+    auto p = n.append_child("MsiProduct");
+    set(p, "Code", code);
+    set(p, "Version", product.version);
+    if (product.language) {
+        set_number(p, "Language", *product.language);
+    }
+    for (auto const& f : product.features) {
+        set(p.append_child("Feature"), "Name", f);
+    }
+    for (auto const& c : product.components) {
+        set(p.append_child("Component"), "Code", c);
+    }
+    for (auto const& patch : product.patches) {
+        auto x = p.append_child("Patch");
+        set(x, "Code", patch);
+        bool const superseded = std::find(product.superseded_patches.begin(),
+                                          product.superseded_patches.end(),
+                                          patch) != product.superseded_patches.end();
+        if (superseded) {
+            set(x, "Superseded", "true");
+        }
+    }
+}
+
 }  // namespace
 
 bool is_registry_type(const std::string& type) {
@@ -81,6 +106,10 @@ bool scenario_parser::read_msi_product(pugi::xml_node c, protocol::machine_state
 }
 
 bool scenario_parser::read_profile_fact(pugi::xml_node c, protocol::machine_state& m) {
+    return read_hardware_fact(c, m);
+}
+
+bool scenario_parser::read_hardware_fact(pugi::xml_node c, protocol::machine_state& m) {
     std::string const name = c.name();
     if (name == "Processor") {
         std::optional<std::uint16_t> level;
@@ -133,6 +162,25 @@ bool scenario_parser::read_profile_fact(pugi::xml_node c, protocol::machine_stat
         }
         return true;
     }
+    if (name == "Cluster") {
+        m.clustered = true;
+        if (!check_attributes(c, {}) || !check_children(c, {"Resource"})) {
+            return false;
+        }
+        for (auto r = c.child("Resource"); r; r = r.next_sibling("Resource")) {
+            std::string resource;
+            if (!check_attributes(r, {"Name"}) || !check_children(r, {}) || !require(r, "Name", resource)) {
+                return false;
+            }
+            m.cluster_resources.push_back(resource);
+        }
+        return true;
+    }
+    return read_software_fact(c, m);
+}
+
+bool scenario_parser::read_software_fact(pugi::xml_node c, protocol::machine_state& m) {
+    std::string const name = c.name();
     if (name == "WmiQuery") {
         protocol::wmi_answer a;
         if (!check_attributes(c, {"Namespace", "Query", "Rows"}) || !check_children(c, {}) ||
@@ -154,20 +202,6 @@ bool scenario_parser::read_profile_fact(pugi::xml_node c, protocol::machine_stat
         }
         if (!m.licenses.emplace(license, value).second) {
             return fail(c, "duplicate license value '" + license + "'");
-        }
-        return true;
-    }
-    if (name == "Cluster") {
-        m.clustered = true;
-        if (!check_attributes(c, {}) || !check_children(c, {"Resource"})) {
-            return false;
-        }
-        for (auto r = c.child("Resource"); r; r = r.next_sibling("Resource")) {
-            std::string resource;
-            if (!check_attributes(r, {"Name"}) || !check_children(r, {}) || !require(r, "Name", resource)) {
-                return false;
-            }
-            m.cluster_resources.push_back(resource);
         }
         return true;
     }
@@ -269,28 +303,7 @@ void write_profile_facts(pugi::xml_node n, const protocol::machine_state& m) {
         }
     }
     for (auto const& [code, product] : m.msi_products) {
-        auto p = n.append_child("MsiProduct");
-        set(p, "Code", code);
-        set(p, "Version", product.version);
-        if (product.language) {
-            set_number(p, "Language", *product.language);
-        }
-        for (auto const& f : product.features) {
-            set(p.append_child("Feature"), "Name", f);
-        }
-        for (auto const& c : product.components) {
-            set(p.append_child("Component"), "Code", c);
-        }
-        for (auto const& patch : product.patches) {
-            auto x = p.append_child("Patch");
-            set(x, "Code", patch);
-            bool const superseded = std::find(product.superseded_patches.begin(),
-                                              product.superseded_patches.end(),
-                                              patch) != product.superseded_patches.end();
-            if (superseded) {
-                set(x, "Superseded", "true");
-            }
-        }
+        write_msi_product(n, code, product);
     }
     for (auto const& [identity, state] : m.cbs_packages) {
         auto c = n.append_child("CbsPackage");

@@ -100,6 +100,8 @@ private:
     /// Memory, Mui, SystemMetric, WmiQuery, License, Cluster, MsiProduct, CbsPackage,
     /// ProductRelease, DeviceAttribute, GenericQuery. False after recording a problem.
     bool read_profile_fact(pugi::xml_node c, protocol::machine_state& m);
+    bool read_hardware_fact(pugi::xml_node c, protocol::machine_state& m);  ///< else software
+    bool read_software_fact(pugi::xml_node c, protocol::machine_state& m);
     bool read_msi_product(pugi::xml_node c, protocol::machine_state& m);
     bool read_files(pugi::xml_node c, protocol::machine_state& m);
     bool read_file_facts(pugi::xml_node f, const std::string& path, protocol::machine_state& m);
