@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include "scenario_reader.hpp"
 
@@ -77,6 +78,7 @@ bool scenario_parser::read_profile(pugi::xml_node n) {
     p.computer.os_service_pack_minor_number = static_cast<std::int16_t>(p.machine.sp_minor);
     p.computer.old_product_type = static_cast<std::uint8_t>(p.machine.product_type);
     p.computer.processor_architecture = p.machine.processor_architecture;
+    p.computer.suite_mask = static_cast<std::int16_t>(p.machine.suite_mask);
     profile_lines_.emplace(p.name, p.line);
     s_.profiles.push_back(std::move(p));
     return true;
@@ -84,7 +86,9 @@ bool scenario_parser::read_profile(pugi::xml_node n) {
 
 bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p) {
     if (!check_children(n, {"Description", "TargetGroup", "OperatingSystem", "Hardware", "Agent",
-                            "Registry", "Files"})) {
+                            "Registry", "Files", "Processor", "Memory", "Mui", "SystemMetric",
+                            "WmiQuery", "License", "Cluster", "MsiProduct", "CbsPackage",
+                            "ProductRelease", "DeviceAttribute", "GenericQuery"})) {
         return false;
     }
     protocol::machine_state& m = p.machine;
@@ -115,10 +119,15 @@ bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p)
                  number(c, "ServicePackMajor", m.sp_major, false, 0, 100) &&
                  number(c, "ServicePackMinor", m.sp_minor, false, 0, 100) &&
                  number(c, "ProductType", m.product_type, false, 1, 3) &&
-                 number(c, "SuiteMask", ci.suite_mask, false, 0, 32767);
+                 number(c, "SuiteMask", m.suite_mask, false, 0, 32767);
             if (ok) {
                 if (auto a = c.attribute("Architecture")) {
                     m.processor_architecture = a.value();
+                    if (!protocol::architecture_code(m.processor_architecture)) {
+                        ok = fail(c, "<OperatingSystem> attribute Architecture: expected x86, "
+                                     "arm, ia64, amd64, x64, arm64 or a number, got '" +
+                                         m.processor_architecture + "'");
+                    }
                 }
                 if (auto a = c.attribute("Language")) {
                     m.language = a.value();
@@ -186,37 +195,87 @@ bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p)
                         continue;
                     }
                     std::string data;
-                    ok = check_attributes(v, {"Name", "Data"}) && check_children(v, {}) &&
+                    ok = check_attributes(v, {"Name", "Data", "Type"}) && check_children(v, {}) &&
                          require(v, "Data", data);
                     std::string const value_name = v.attribute("Name").value();
                     if (ok && !values.emplace(value_name, data).second) {
                         ok = fail(v, "duplicate registry value '" + value_name + "' under '" +
                                          path + "'");
                     }
+                    if (auto type = v.attribute("Type"); ok && type) {
+                        ok = is_registry_type(type.value())
+                                 ? true
+                                 : fail(v, "<Value> attribute Type: unknown value '" +
+                                               std::string(type.value()) + "' (expected REG_SZ, "
+                                               "REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, "
+                                               "REG_BINARY or REG_FULL_RESOURCE_DESCRIPTOR)");
+                        m.registry_types[path][value_name] = type.value();
+                    }
                 }
             }
-        } else {  // Files
-            ok = check_attributes(c, {}) && check_children(c, {"File"});
-            for (auto f = c.first_child(); ok && f; f = f.next_sibling()) {
-                if (f.type() != pugi::node_element) {
-                    continue;
-                }
-                std::string path;
-                std::string version;
-                ok = check_attributes(f, {"Path", "Version"}) && check_children(f, {}) &&
-                     require(f, "Path", path) && require(f, "Version", version);
-                if (ok && !is_version(version)) {
-                    ok = fail(f, "<File> attribute Version: expected a version such as "
-                                 "11.0.8169.0, got '" + version + "'");
-                }
-                if (ok && !m.files.emplace(path, version).second) {
-                    ok = fail(f, "duplicate file '" + path + "'");
-                }
-            }
+        } else if (name == "Files") {
+            ok = read_files(c, m);
+        } else {
+            ok = read_profile_fact(c, m);
         }
         if (!ok) {
             return false;
         }
+    }
+    return true;
+}
+
+bool scenario_parser::read_files(pugi::xml_node c, protocol::machine_state& m) {
+    bool ok = check_attributes(c, {}) && check_children(c, {"File"});
+    for (auto f = c.first_child(); ok && f; f = f.next_sibling()) {
+        if (f.type() != pugi::node_element) {
+            continue;
+        }
+        std::string path;
+        std::string const version = f.attribute("Version").value();
+        ok = check_attributes(f, {"Path", "Version", "Size", "Created", "Modified", "Language"}) &&
+             check_children(f, {}) && require(f, "Path", path);
+        if (ok && f.attribute("Version") && !is_version(version)) {
+            ok = fail(f, "<File> attribute Version: expected a version such as 11.0.8169.0, got '" +
+                             version + "'");
+        }
+        if (ok && !m.files.emplace(path, version).second) {
+            ok = fail(f, "duplicate file '" + path + "'");
+        }
+        ok = ok && read_file_facts(f, path, m);
+    }
+    return ok;
+}
+
+bool scenario_parser::read_file_facts(pugi::xml_node f, const std::string& path,
+                                      protocol::machine_state& m) {
+    protocol::file_facts facts;
+    for (const char* date : {"Created", "Modified"}) {
+        if (auto a = f.attribute(date)) {
+            if (!is_date(a.value())) {
+                return fail(f, "<File> attribute " + std::string(date) +
+                                   ": expected a dateTime such as 2008-06-11T00:00:00Z, got '" +
+                                   a.value() + "'");
+            }
+            (std::string(date) == "Created" ? facts.created : facts.modified) = a.value();
+        }
+    }
+    if (f.attribute("Size")) {
+        std::uint64_t size = 0;
+        if (!number(f, "Size", size, true, 0, std::numeric_limits<std::int64_t>::max())) {
+            return false;
+        }
+        facts.size = size;
+    }
+    if (f.attribute("Language")) {
+        std::uint32_t language = 0;
+        if (!number(f, "Language", language, true, 0, 0xFFFF)) {
+            return false;
+        }
+        facts.language = language;
+    }
+    if (facts.size || facts.created || facts.modified || facts.language) {
+        m.file_details[path] = facts;
     }
     return true;
 }

@@ -96,6 +96,15 @@ private:
     bool read_computer(pugi::xml_node n);
     bool read_profile(pugi::xml_node n);
     bool read_profile_children(pugi::xml_node n, client_profile& p);
+    /// The machine facts the applicability rules read (scenario_profile_facts.cpp): Processor,
+    /// Memory, Mui, SystemMetric, WmiQuery, License, Cluster, MsiProduct, CbsPackage,
+    /// ProductRelease, DeviceAttribute, GenericQuery. False after recording a problem.
+    bool read_profile_fact(pugi::xml_node c, protocol::machine_state& m);
+    bool read_hardware_fact(pugi::xml_node c, protocol::machine_state& m);  ///< else software
+    bool read_software_fact(pugi::xml_node c, protocol::machine_state& m);
+    bool read_msi_product(pugi::xml_node c, protocol::machine_state& m);
+    bool read_files(pugi::xml_node c, protocol::machine_state& m);
+    bool read_file_facts(pugi::xml_node f, const std::string& path, protocol::machine_state& m);
 
     line_index lines_;
     std::string file_;
@@ -113,6 +122,12 @@ bool is_guid(const std::string& s);
 bool is_date(const std::string& s);
 /// One to four dot-separated decimal numbers, e.g. "11.0.8169.0".
 bool is_version(const std::string& v);
+
+/// Writes the facts of `m` that read_profile_fact reads, in the documented order.
+void write_profile_facts(pugi::xml_node profile, const protocol::machine_state& m);
+
+/// Registry value types a profile may give (<Value Type>).
+bool is_registry_type(const std::string& type);
 
 /// Pass 2. Returns the first problem in document order.
 std::optional<scenario_error> check_and_complete(scenario& s, const reference_lines& refs,

@@ -6,6 +6,8 @@
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
+#include "scenario_reader.hpp"
+
 namespace wsuslab::mitigation {
 namespace {
 
@@ -89,6 +91,17 @@ void write_update(pugi::xml_node updates, const revision& r) {
     }
 }
 
+void write_file_facts(pugi::xml_node f, const protocol::file_facts& d) {
+    if (d.size) {
+        set_number(f, "Size", *d.size);
+    }
+    set(f, "Created", d.created);
+    set(f, "Modified", d.modified);
+    if (d.language) {
+        set_number(f, "Language", *d.language);
+    }
+}
+
 void write_profile(pugi::xml_node profiles, const client_profile& p) {
     auto n = profiles.append_child("ClientProfile");
     set(n, "Name", p.name);
@@ -144,6 +157,11 @@ void write_profile(pugi::xml_node profiles, const client_profile& p) {
                     set(v, "Name", name);
                 }
                 set(v, "Data", data);
+                if (auto t = m.registry_types.find(path); t != m.registry_types.end()) {
+                    if (auto type = t->second.find(name); type != t->second.end()) {
+                        set(v, "Type", type->second);
+                    }
+                }
             }
         }
     }
@@ -152,9 +170,15 @@ void write_profile(pugi::xml_node profiles, const client_profile& p) {
         for (auto const& [path, version] : m.files) {
             auto f = files.append_child("File");
             set(f, "Path", path);
-            set(f, "Version", version);
+            if (!version.empty()) {
+                set(f, "Version", version);
+            }
+            if (auto d = m.file_details.find(path); d != m.file_details.end()) {
+                write_file_facts(f, d->second);
+            }
         }
     }
+    detail::write_profile_facts(n, m);
 }
 
 struct string_writer : pugi::xml_writer {

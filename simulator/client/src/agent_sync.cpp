@@ -62,9 +62,19 @@ void agent::store_update(const protocol::update_info& u, bool driver_pass) {
     }
     // Categories have no rules; WUA reports them installed so that updates gated on a product or
     // classification category can arrive (protocol.md §7.3 Note B).
-    cr.state = cr.kind == update_kind::category
-                   ? protocol::applicability_state::installed
-                   : protocol::evaluate_state(pc.rules, opt_.profile.machine);
+    if (cr.kind == update_kind::category) {
+        cr.state = protocol::applicability_state::installed;
+    } else {
+        // A rule the agent cannot evaluate makes the update not applicable, with a log line
+        // (docs/applicability-rules.md §5).
+        auto const eval = protocol::evaluate_applicability(pc.rules, opt_.profile.machine);
+        for (auto const& note : eval.notes) {
+            std::string const w = "revision " + std::to_string(u.id) + ": applicability: " + note;
+            out_.warnings.push_back(w);
+            log_.pt("WARNING: " + w);
+        }
+        cr.state = eval.state;
+    }
     cache_.revisions[u.id] = std::move(cr);
 }
 

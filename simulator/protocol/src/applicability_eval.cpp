@@ -1,238 +1,142 @@
-// Evaluating applicability rules against a simulated machine.
-#include <algorithm>
-#include <cctype>
-#include <string>
-
+// Evaluating applicability rules: logical rules, the error value and the entry points.
+// docs/applicability-rules.md §5 explains why an error is neither true nor false.
 #include <wsuslab/protocol/applicability.hpp>
 
-#include "applicability_rule.hpp"
+#include <algorithm>
+#include <string>
+
+#include "applicability_eval.hpp"
 
 namespace wsuslab::protocol {
-
 namespace detail {
 
-bool iequals(const std::string& a, const std::string& b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
+rule_value fail(eval_context& ctx, const rule& r, const std::string& why) {
+    ctx.notes.push_back(r.name + ": " + why);
+    return rule_value::error;
 }
-
-std::optional<std::vector<std::uint32_t>> parse_version(const std::string& text) {
-    std::vector<std::uint32_t> parts;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        std::size_t const dot = std::min(text.find('.', pos), text.size());
-        if (dot == pos || dot - pos > 9) {
-            return std::nullopt;
-        }
-        std::uint32_t value = 0;
-        for (std::size_t i = pos; i < dot; ++i) {
-            if (text[i] < '0' || text[i] > '9') {
-                return std::nullopt;
-            }
-            value = value * 10 + static_cast<std::uint32_t>(text[i] - '0');
-        }
-        parts.push_back(value);
-        pos = dot + 1;
-    }
-    if (parts.size() > 4) {
-        return std::nullopt;
-    }
-    parts.resize(4, 0);
-    return parts;
-}
-
-int compare_versions(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
-    if (a < b) {
-        return -1;
-    }
-    return a == b ? 0 : 1;
-}
-
-}  // namespace detail
 
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool ordered(comparison c, int three_way) {
-    switch (c) {
-        case comparison::equal_to: return three_way == 0;
-        case comparison::not_equal_to: return three_way != 0;
-        case comparison::less_than: return three_way < 0;
-        case comparison::less_than_or_equal_to: return three_way <= 0;
-        case comparison::greater_than: return three_way > 0;
-        case comparison::greater_than_or_equal_to: return three_way >= 0;
-        default: return false;
-    }
-}
-
-bool key_exists(const machine_state& m, const std::string& key) {
-    std::string const wanted = lower(key);
-    for (auto const& entry : m.registry) {
-        std::string const have = lower(entry.first);
-        // A key exists when it is recorded itself or when one of its subkeys is.
-        if (have == wanted || (have.size() > wanted.size() && have.compare(0, wanted.size(), wanted) == 0 &&
-                               have[wanted.size()] == '\\')) {
-            return true;
+// And / Or stop at the first child that decides the result or evaluates to an error: the
+// evaluator reports the child's error (our reading of an HRESULT-returning evaluator,
+// docs/applicability-rules.md §5).
+rule_value eval_sequence(const rule& r, eval_context& ctx, rule_value decisive) {
+    for (auto const& c : r.children) {
+        rule_value const v = eval_rule(*c, ctx);
+        if (v == rule_value::error || v == decisive) {
+            return v;
         }
     }
-    return false;
+    return decisive == rule_value::is_true ? rule_value::is_false : rule_value::is_true;
 }
 
-const std::string* find_value(const machine_state& m, const std::string& key,
-                              const std::string& value) {
-    for (auto const& [k, values] : m.registry) {
-        if (!detail::iequals(k, key)) {
-            continue;
-        }
-        for (auto const& [name, data] : values) {
-            if (detail::iequals(name, value)) {
-                return &data;
-            }
-        }
-    }
-    return nullptr;
-}
-
-const std::string* find_file(const machine_state& m, const std::string& path) {
-    for (auto const& [p, version] : m.files) {
-        if (detail::iequals(p, path)) {
-            return &version;
-        }
-    }
-    return nullptr;
-}
-
-bool compare_strings(comparison c, const std::string& have, const std::string& want) {
-    std::string const h = lower(have);
-    std::string const w = lower(want);
-    switch (c) {
-        case comparison::equal_to: return h == w;
-        case comparison::not_equal_to: return h != w;
-        case comparison::contains: return h.find(w) != std::string::npos;
-        case comparison::begins_with: return h.rfind(w, 0) == 0;
-        case comparison::ends_with:
-            return h.size() >= w.size() && h.compare(h.size() - w.size(), w.size(), w) == 0;
-        default: return false;
-    }
-}
-
-bool compare_version_text(comparison c, const std::string& have, const std::string& want) {
-    auto const h = detail::parse_version(have);
-    auto const w = detail::parse_version(want);
-    return h && w && ordered(c, detail::compare_versions(*h, *w));
-}
-
-std::optional<std::uint32_t> parse_dword(const std::string& text) {
-    if (text.empty() || text.size() > 10) {
-        return std::nullopt;
-    }
-    bool const hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
-    std::uint64_t v = 0;
-    for (std::size_t i = hex ? 2 : 0; i < text.size(); ++i) {
-        auto const c = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(text[i])));
-        if (std::isdigit(c) != 0) {
-            v = v * (hex ? 16U : 10U) + (c - '0');
-        } else if (hex && c >= 'a' && c <= 'f') {
-            v = v * 16U + (c - 'a' + 10U);
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (v > 0xFFFFFFFFULL) {
-        return std::nullopt;
-    }
-    return static_cast<std::uint32_t>(v);
-}
-
-bool evaluate_windows_version(const rule& r, const machine_state& m) {
-    if (r.product_type && *r.product_type != m.product_type) {
-        return false;
-    }
-    if (r.version_parts.empty()) {
-        return true;
-    }
-    std::int32_t const have_all[5] = {m.os_major, m.os_minor, m.os_build, m.sp_major, m.sp_minor};
-    std::vector<std::int32_t> have;
-    std::vector<std::int32_t> want;
-    for (auto const& [index, value] : r.version_parts) {
-        have.push_back(have_all[index]);
-        want.push_back(value);
-    }
-    int const three_way = have < want ? -1 : (have == want ? 0 : 1);
-    return ordered(r.cmp, three_way);
-}
-
-bool evaluate_rule(const rule& r, const machine_state& m) {
+rule_value eval_logical(const rule& r, eval_context& ctx) {
     switch (r.kind) {
-        case rule_kind::logical_and:
-            return std::all_of(r.children.begin(), r.children.end(),
-                               [&m](const rule_ptr& c) { return evaluate_rule(*c, m); });
-        case rule_kind::logical_or:
-            return std::any_of(r.children.begin(), r.children.end(),
-                               [&m](const rule_ptr& c) { return evaluate_rule(*c, m); });
-        case rule_kind::logical_not: return !evaluate_rule(*r.children.front(), m);
-        case rule_kind::constant_true: return true;
-        case rule_kind::constant_false: return false;
-        case rule_kind::reg_key_exists: return key_exists(m, r.reg_key);
-        case rule_kind::reg_value_exists: return find_value(m, r.reg_key, *r.reg_value) != nullptr;
-        case rule_kind::reg_sz: {
-            auto const* v = find_value(m, r.reg_key, *r.reg_value);
-            return v != nullptr && compare_strings(r.cmp, *v, r.data);
+        case rule_kind::logical_and: return eval_sequence(r, ctx, rule_value::is_false);
+        case rule_kind::logical_or: return eval_sequence(r, ctx, rule_value::is_true);
+        case rule_kind::logical_not: {
+            rule_value const v = eval_rule(*r.children.front(), ctx);
+            if (v == rule_value::error) {
+                return v;
+            }
+            return from_bool(v == rule_value::is_false);
         }
-        case rule_kind::reg_dword: {
-            auto const* v = find_value(m, r.reg_key, *r.reg_value);
-            auto const have = v != nullptr ? parse_dword(*v) : std::nullopt;
-            return have && ordered(r.cmp, *have < r.dword ? -1 : (*have == r.dword ? 0 : 1));
-        }
-        case rule_kind::reg_sz_to_version: {
-            auto const* v = find_value(m, r.reg_key, *r.reg_value);
-            return v != nullptr && compare_version_text(r.cmp, *v, r.data);
-        }
-        case rule_kind::file_exists: {
-            auto const* v = find_file(m, r.file_path);
-            return v != nullptr &&
-                   (!r.file_version || compare_version_text(comparison::equal_to, *v, *r.file_version));
-        }
-        case rule_kind::file_version: {
-            auto const* v = find_file(m, r.file_path);
-            return v != nullptr && compare_version_text(r.cmp, *v, r.data);
-        }
-        case rule_kind::windows_version: return evaluate_windows_version(r, m);
-        case rule_kind::windows_language: return detail::iequals(m.language, r.data);
-        case rule_kind::processor: return detail::iequals(m.processor_architecture, r.data);
+        case rule_kind::constant_true: return rule_value::is_true;
+        default: return rule_value::is_false;
     }
-    return false;
 }
 
 }  // namespace
 
-bool operator==(const machine_state& a, const machine_state& b) {
-    return a.registry == b.registry && a.files == b.files && a.os_major == b.os_major &&
-           a.os_minor == b.os_minor && a.os_build == b.os_build && a.sp_major == b.sp_major &&
-           a.sp_minor == b.sp_minor && a.product_type == b.product_type &&
-           a.processor_architecture == b.processor_architecture && a.language == b.language;
+rule_value eval_rule(const rule& r, eval_context& ctx) {
+    switch (r.kind) {
+        case rule_kind::logical_and:
+        case rule_kind::logical_or:
+        case rule_kind::logical_not:
+        case rule_kind::constant_true:
+        case rule_kind::constant_false:
+            return eval_logical(r, ctx);
+        case rule_kind::reg_key_exists:
+        case rule_kind::reg_value_exists:
+        case rule_kind::reg_dword:
+        case rule_kind::reg_sz:
+        case rule_kind::reg_expand_sz:
+        case rule_kind::reg_sz_to_version:
+        case rule_kind::reg_key_loop:
+            return eval_registry(r, ctx);
+        case rule_kind::file_exists:
+        case rule_kind::file_version:
+        case rule_kind::file_created:
+        case rule_kind::file_modified:
+        case rule_kind::file_size:
+            return eval_file(r, ctx);
+        case rule_kind::unknown:
+            return fail(ctx, r, "unknown rule element; the agent's evaluator reports "
+                                "WU_E_EE_UNKNOWN_EXPRESSION (0x8024E001)");
+        case rule_kind::invalid: {
+            std::string why = r.problem;
+            if (why.rfind(r.name + ": ", 0) == 0) {
+                why.erase(0, r.name.size() + 2);
+            }
+            return fail(ctx, r, why + "; the agent's evaluator reports "
+                                      "WU_E_EE_INVALID_EXPRESSION (0x8024E002)");
+        }
+        case rule_kind::driver_rule:
+            return fail(ctx, r, "driver rules are not modelled by the lab (no device list)");
+        case rule_kind::plain_element:
+            return fail(ctx, r, "not a rule");
+        default:
+            break;
+    }
+    return eval_system(r, ctx);
+}
+
+}  // namespace detail
+
+rule_evaluation evaluate_rule(const rule_ptr& r, const machine_state& m, const rule_ptr& metadata) {
+    rule_evaluation out;
+    if (!r) {
+        return out;
+    }
+    detail::eval_context ctx{m, metadata.get(), out.notes, {}};
+    out.value = detail::eval_rule(*r, ctx);
+    return out;
 }
 
 bool evaluate(const rule_ptr& r, const machine_state& m, bool if_null) {
-    return r ? evaluate_rule(*r, m) : if_null;
+    return r ? evaluate_rule(r, m).value == rule_value::is_true : if_null;
+}
+
+applicability_evaluation evaluate_applicability(const applicability_rules& rules,
+                                                const machine_state& m) {
+    applicability_evaluation out;
+    out.notes = rules.notes;
+    auto section = [&](const char* name, const rule_ptr& r, rule_value if_null) {
+        if (!r) {
+            return if_null;
+        }
+        auto e = evaluate_rule(r, m, rules.metadata);
+        for (auto& note : e.notes) {
+            out.notes.push_back(std::string(name) + ": " + note);
+        }
+        return e.value;
+    };
+    out.is_installed = section("IsInstalled", rules.is_installed, rule_value::is_false);
+    if (out.is_installed == rule_value::is_true) {
+        out.state = applicability_state::installed;
+        return out;
+    }
+    out.is_superseded = section("IsSuperseded", rules.is_superseded, rule_value::is_false);
+    out.is_installable = section("IsInstallable", rules.is_installable, rule_value::is_true);
+    bool const needed = out.is_installed == rule_value::is_false &&
+                        out.is_superseded == rule_value::is_false &&
+                        out.is_installable == rule_value::is_true;
+    out.state = needed ? applicability_state::needed : applicability_state::not_applicable;
+    return out;
 }
 
 applicability_state evaluate_state(const applicability_rules& rules, const machine_state& m) {
-    if (evaluate(rules.is_installed, m, false)) {
-        return applicability_state::installed;
-    }
-    if (evaluate(rules.is_installable, m, true)) {
-        return applicability_state::needed;
-    }
-    return applicability_state::not_applicable;
+    return evaluate_applicability(rules, m).state;
 }
 
 }  // namespace wsuslab::protocol

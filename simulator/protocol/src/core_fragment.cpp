@@ -334,7 +334,9 @@ std::variant<parsed_core, core_fragment_error> parse_core_with_rules(std::string
             have_relationships = true;
         } else if (name == "ApplicabilityRules" && !have_rules) {
             have_rules = true;
-            auto rules = parse_applicability(xml);
+            // Read as an agent reads what a server sends: a rule it does not know is kept and
+            // evaluates to an error, it never makes the fragment unreadable.
+            auto rules = parse_applicability(xml, rule_parse_options{unknown_rules::keep});
             if (auto* re = std::get_if<rule_error>(&rules)) {
                 return error{"ApplicabilityRules: " + re->problem};
             }

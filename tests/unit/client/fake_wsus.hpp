@@ -116,7 +116,9 @@ public:
             f.prerequisites.push_back({{find(p)->update_id}, false});
         }
         if (!u.rules.empty()) {
-            auto parsed = protocol::parse_applicability(u.rules);
+            // Served as a real server serves metadata: rules the agent may not know included.
+            auto parsed = protocol::parse_applicability(
+                u.rules, protocol::rule_parse_options{protocol::unknown_rules::keep});
             f.applicability_xml =
                 protocol::write_applicability(std::get<protocol::applicability_rules>(parsed));
         }

@@ -135,8 +135,9 @@ TEST(ApplicabilityTest, ErrorsNameTheElementAndProblem) {
     auto wrap = [](const std::string& rule) {
         return "<ApplicabilityRules><IsInstalled>" + rule + "</IsInstalled></ApplicabilityRules>";
     };
-    EXPECT_EQ(parse_error(wrap("<b.WmiQuery Namespace=\"x\" />")),
-              "unknown rule element 'b.WmiQuery'");
+    EXPECT_EQ(parse_error(wrap("<b.WmiQuery Namespace=\"x\" />")), "b.WmiQuery: missing WqlQuery");
+    EXPECT_EQ(parse_error(wrap("<b.Frobnicate />")), "unknown rule element 'b.Frobnicate'");
+    EXPECT_EQ(parse_error(wrap("<m.RegSz />")), "unknown rule element 'm.RegSz'");
     EXPECT_EQ(parse_error(wrap("<b.RegSz Subkey=\"S\" Value=\"V\" Comparison=\"EqualTo\" Data=\"d\" />")),
               "b.RegSz: missing Key");
     EXPECT_EQ(parse_error(wrap("<b.RegSz Key=\"HKLM\" Subkey=\"S\" Comparison=\"EqualTo\" Data=\"d\" />")),

@@ -102,6 +102,24 @@ TEST(CoreFragmentTest, AcceptsWhatRealServersSend) {
     EXPECT_TRUE(f.applicability_xml.empty());
 }
 
+TEST(CoreFragmentTest, KeepsARuleTheAgentDoesNotKnowAndEvaluatesItToAnError) {
+    auto const parsed = parse_core_with_rules(
+        "<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Properties UpdateType=\"Software\" />"
+        "<ApplicabilityRules><IsInstalled><b.Nope Level=\"3\" /></IsInstalled><IsInstallable><True />"
+        "</IsInstallable></ApplicabilityRules>");
+    ASSERT_TRUE(std::holds_alternative<parsed_core>(parsed));
+    auto const& pc = std::get<parsed_core>(parsed);
+    EXPECT_EQ(pc.fragment.applicability_xml,
+              "<ApplicabilityRules><IsInstalled><b.Nope Level=\"3\" /></IsInstalled><IsInstallable>"
+              "<True /></IsInstallable></ApplicabilityRules>");
+    auto const e = evaluate_applicability(pc.rules, machine_state{});
+    EXPECT_EQ(e.state, applicability_state::not_applicable);
+    EXPECT_EQ(e.is_installed, rule_value::error);
+    ASSERT_EQ(e.notes.size(), 1U);
+    EXPECT_EQ(e.notes[0], "IsInstalled: b.Nope: unknown rule element; the agent's evaluator reports "
+                          "WU_E_EE_UNKNOWN_EXPRESSION (0x8024E001)");
+}
+
 TEST(CoreFragmentTest, ErrorsNameTheProblem) {
     EXPECT_EQ(parse_error("<Properties UpdateType=\"Software\" />"), "missing UpdateIdentity");
     EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" />"),
@@ -121,9 +139,9 @@ TEST(CoreFragmentTest, ErrorsNameTheProblem) {
                           "<UpdateIdentity UpdateID=\"c\" /></BundledUpdates></Relationships>"),
               "BundledUpdates: UpdateIdentity: missing RevisionNumber");
     EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Properties "
-                          "UpdateType=\"Software\" /><ApplicabilityRules><IsInstalled><b.Nope />"
+                          "UpdateType=\"Software\" /><ApplicabilityRules><IsInstalled><True /><True />"
                           "</IsInstalled></ApplicabilityRules>"),
-              "ApplicabilityRules: unknown rule element 'b.Nope'");
+              "ApplicabilityRules: IsInstalled: expected exactly one rule, found 2");
     EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Files />"),
               "unexpected element 'Files' in a Core fragment");
     EXPECT_EQ(parse_error("<UpdateIdentity UpdateID=\"u\" RevisionNumber=\"1\" /><Properties "

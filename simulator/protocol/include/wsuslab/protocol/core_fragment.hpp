@@ -57,8 +57,10 @@ struct core_fragment_error {
 };
 
 /// Parses a Core fragment. Accepts what real servers send too: BundledUpdates/UpdateIdentity
-/// without AtLeastOne (each its own clause). The rules are validated with parse_applicability
-/// and kept in canonical text; unknown top-level elements are an error.
+/// without AtLeastOne (each its own clause). The rules are read with parse_applicability in
+/// `unknown_rules::keep` mode (as an agent reads them: a rule it does not know evaluates to an
+/// error, docs/applicability-rules.md §5) and kept in canonical text; unknown top-level elements,
+/// malformed XML and a missing UpdateIdentity are errors.
 std::variant<core_fragment, core_fragment_error> parse_core_fragment(std::string_view xml);
 
 /// Parses the fragment and its rules in one step (what the simulated client needs).

@@ -1,0 +1,48 @@
+#include "captures.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace wsuslab::test {
+namespace {
+
+std::string configured_dir() {
+    if (const char* env = std::getenv("WSUSLAB_CAPTURES_DIR"); env != nullptr && *env != '\0') {
+        return env;
+    }
+    return WSUSLAB_CAPTURES_DIR;
+}
+
+}  // namespace
+
+std::optional<std::string> captures_dir() {
+    std::error_code ec;
+    std::string const dir = configured_dir();
+    if (std::filesystem::is_directory(dir, ec)) {
+        return dir;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> capture_files(const std::string& dir, const std::vector<std::string>& parts) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto const& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::string const name = entry.path().filename().string();
+        if (std::all_of(parts.begin(), parts.end(),
+                        [&](const std::string& p) { return name.find(p) != std::string::npos; })) {
+            out.push_back(name);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string captures_missing_message() {
+    return "genuine captures not found at '" + configured_dir() +
+           "' (third-party data outside the repository; set WSUSLAB_CAPTURES_DIR to a copy of "
+           "shared/captures to run this test)";
+}
+
+}  // namespace wsuslab::test
