@@ -152,7 +152,7 @@ const protocol::sync_info* sync_info_of(const checked_exchange& e) {
 }
 
 // Two software-pass requests ask for the same Needed set when they report the same installed
-// non-leaf revisions and the same category filter (protocol.md §7.1, step 2).
+// non-leaf revisions and the same category filter (docs/protocol-notes.md §7.1, step 2).
 bool same_needed_inputs(const protocol::sync_update_parameters& a,
                         const protocol::sync_update_parameters& b) {
     return !a.skip_software_sync && !b.skip_software_sync &&

@@ -58,7 +58,7 @@ struct demo_options {
     /// The lab; the embedded kb954960 scenario when null.
     std::shared_ptr<const mitigation::scenario> lab;
     /// HTTP status of the SOAP fault: 200 reproduces the 2008 client line exactly
-    /// (kb954960.md §11.3); 500 is what SOAP 1.1 requires.
+    /// (docs/kb954960-lab.md §7); 500 is what SOAP 1.1 requires.
     int fault_status = 200;
     /// Where the per-step SoftwareDistribution.log files go; a fresh temporary folder when empty.
     std::string work_dir;
