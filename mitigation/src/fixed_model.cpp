@@ -1,6 +1,6 @@
-// The fixed GetSyncInfo model: the reference model of KB954960 (kb954960.md §6.3). It reduces the
-// rows of one revision to one by a documented precedence (docs/models.md), treats the client's
-// cache lists as sets, reports every anomaly it resolved and never fails on data.
+// The fixed GetSyncInfo model: our model of the KB954960 fix (docs/kb954960-lab.md §5.5). It
+// reduces the rows of one revision to one by a documented precedence (docs/models.md), treats the
+// client's cache lists as sets, reports every anomaly it resolved and never fails on data.
 
 #include <algorithm>
 #include <cstddef>

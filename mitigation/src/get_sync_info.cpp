@@ -1,4 +1,4 @@
-// The shared, staged GetSyncInfo algorithm (protocol.md §7.1, §7.3; docs/models.md).
+// The shared, staged GetSyncInfo algorithm (docs/protocol-notes.md §7.1, §7.3; docs/models.md).
 //
 // Per request, with n = catalogue size: one byte of flags per position, one pass over the rows of
 // the client's groups, a closure walk over the precomputed edges, and one sequential scan of the
@@ -38,8 +38,8 @@ bool pass_accepts(update_type t, bool driver_pass) {
     return driver_pass ? t == update_type::driver : t != update_type::driver;
 }
 
-// The layer a missing revision belongs to, in the priority order of protocol.md §7.3 Note A:
-// roots (no prerequisites, non-leaf), other non-leaf, bundle members, remaining leaves.
+// The layer a missing revision belongs to, in the priority order of docs/protocol-notes.md §7.3
+// Note A: roots (no prerequisites, non-leaf), other non-leaf, bundle members, remaining leaves.
 std::size_t stage_of(const catalog& c, std::size_t pos, std::uint8_t flags) {
     if (!c.is_leaf(pos)) {
         return c.clause_count(pos) == 0 ? 0 : 1;
@@ -227,7 +227,8 @@ void request_run::mark_cached() {
         add(r_.installed_non_leaf);
         add(r_.other_cached);
     }
-    // Cached is a set (§7.1 step 3), whatever the state table made of repeated IDs.
+    // Cached is a set (docs/protocol-notes.md §7.1 step 3), whatever the state table made of
+    // repeated IDs.
     for (auto* v : {&cached_positions_, &unknown_cached_}) {
         std::sort(v->begin(), v->end());
         v->erase(std::unique(v->begin(), v->end()), v->end());

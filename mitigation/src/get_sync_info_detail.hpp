@@ -35,7 +35,7 @@ public:
         std::vector<resolved_anomaly>& resolved) const = 0;
 };
 
-/// Runs protocol.md §7.1 with the staged layering of §7.3 Note A; see get_sync_info.cpp.
+/// Runs docs/protocol-notes.md §7.1 with the staged layering of §7.3 Note A; see get_sync_info.cpp.
 sync_outcome run_get_sync_info(const catalog& c, const sync_request& r, const table_policy& p);
 
 }  // namespace wsuslab::mitigation::detail

@@ -1,6 +1,6 @@
-// The legacy GetSyncInfo model: WSUS 3.0 SP1 before KB954960 (kb954960.md §6). Its per-request
-// tables are .NET Hashtables filled with Add, so a second entry with the same revision ID throws
-// ArgumentException and fails the whole request.
+// The legacy GetSyncInfo model: our reconstruction of WSUS 3.0 SP1 before KB954960
+// (docs/kb954960-lab.md §5.3). Its per-request tables are .NET Hashtables filled with Add, so a
+// second entry with the same revision ID throws ArgumentException and fails the whole request.
 
 #include <cstdint>
 #include <memory>
@@ -17,7 +17,8 @@
 namespace wsuslab::mitigation {
 
 std::string duplicate_key_error::message() const {
-    // The .NET resource Argument_AddingDuplicate__, with its two spaces (kb954960.md §6.2).
+    // The .NET resource Argument_AddingDuplicate__, with its two spaces
+    // (docs/kb954960-lab.md §5.5).
     return "Item has already been added. Key in dictionary: '" + std::to_string(key_in_dictionary) +
            "'  Key being added: '" + std::to_string(key_being_added) + "'";
 }

@@ -22,20 +22,20 @@ namespace {
 // Report order: response-level rules, then the SyncInfo rules, then the fault rules.
 const std::vector<rule_descriptor> rules_table = {
     {"response-parseable", "the answer parses as the expected response or as a SOAP fault",
-     "SOAP 1.1 §4; protocol.md §2.2, §4"},
+     "SOAP 1.1 §4; docs/protocol-notes.md §2.2, §4"},
     {"response-http-status", "an answer that is not a fault comes with HTTP 200",
-     "protocol.md §2.3"},
+     "docs/protocol-notes.md §2.3"},
     {"sync-result-present", "a SyncUpdates answer carries SyncUpdatesResult",
-     "MS-WUSP §2.2.2.2.4; protocol.md §4.6"},
+     "MS-WUSP §2.2.2.2.4; docs/protocol-notes.md §4.6"},
     {"new-cookie-present", "SyncInfo carries NewCookie",
-     "MS-WUSP §3.1.5.7 (NewCookie MUST be returned); protocol.md §7.1"},
+     "MS-WUSP §3.1.5.7 (NewCookie MUST be returned); docs/protocol-notes.md §7.1"},
     {"truncated-not-empty", "Truncated=true only with a non-empty NewUpdates",
-     "MS-WUSP §2.2.2.2.4 (Truncated); protocol.md §4.6; docs/validation-guide.md"},
+     "MS-WUSP §2.2.2.2.4 (Truncated); docs/protocol-notes.md §4.6; docs/validation-guide.md"},
     {"truncated-false-means-complete",
      "Truncated=false only when NewUpdates held every missing revision",
      "MS-WUSP §2.2.2.2.4 (Truncated), §3.1.5.7; docs/validation-guide.md"},
     {"unique-revision-id", "no revision ID twice in NewUpdates",
-     "MS-WUSP §3.1.5.7; protocol.md §7.1"},
+     "MS-WUSP §3.1.5.7; docs/protocol-notes.md §7.1"},
     {"one-revision-per-update", "at most one revision per UpdateID in NewUpdates",
      "MS-WUSP §3.1.5.7 (MUST send no more than one revision for a given Update)"},
     {"new-not-out-of-scope", "no revision ID in both NewUpdates and OutOfScopeRevisionIDs",
@@ -45,28 +45,30 @@ const std::vector<rule_descriptor> rules_table = {
     {"changed-must-be-cached", "ChangedUpdates names only revisions the request declared cached",
      "MS-WUSP §3.1.5.7 (ChangedUpdates within Needed and Cached)"},
     {"update-xml-present", "every NewUpdates UpdateInfo carries its Core Xml",
-     "MS-WUSP §2.2.2.2.4 (Xml MUST be populated); protocol.md §4.6"},
+     "MS-WUSP §2.2.2.2.4 (Xml MUST be populated); docs/protocol-notes.md §4.6"},
     {"update-xml-identity", "the Core Xml starts with an UpdateIdentity (GUID UpdateID, int RevisionNumber)",
-     "MS-WUSP §3.1.1.1; protocol.md §6.2"},
+     "MS-WUSP §3.1.1.1; docs/protocol-notes.md §6.2"},
     {"deployment-present", "every UpdateInfo in NewUpdates and ChangedUpdates carries a Deployment",
-     "MS-WUSP §3.1.5.7; protocol.md §7.1"},
+     "MS-WUSP §3.1.5.7; docs/protocol-notes.md §7.1"},
     {"deployment-action-valid", "Deployment Action is a DeploymentAction value other than Block",
      "MS-WUSP §2.2.2.2.4 (DeploymentAction; Block MUST NOT be deployed)"},
     {"deployment-last-change-time", "Deployment LastChangeTime is present and an s:date",
-     "MS-WUSP §2.2.2.2.4 (LastChangeTime MUST be present); erratum 17"},
+     "MS-WUSP §2.2.2.2.4 (LastChangeTime MUST be present); "
+     "docs/protocol-notes.md §12 erratum 17"},
     {"deployment-client-1-8-fields",
      "AutoSelect/AutoDownload/SupersedenceBehavior/FlagBitmask are \"0\" and never sent below 1.8",
-     "MS-WUSP §2.2.2.2.4; protocol.md §4.2, §4.6"},
+     "MS-WUSP §2.2.2.2.4; docs/protocol-notes.md §4.2, §4.6"},
     {"fault-http-status", "a fault comes with HTTP 500 (200 only when configured for the 2008 quirk)",
-     "SOAP 1.1 §6.2; protocol.md §5.5; kb954960.md §11.3"},
+     "SOAP 1.1 §6.2; docs/protocol-notes.md §5.5; docs/kb954960-lab.md §7"},
     {"fault-error-code-known", "a fault carries a detail ErrorCode from the MS-WUSP table",
-     "MS-WUSP §2.2.2.4; protocol.md §5.1, §5.2"},
+     "MS-WUSP §2.2.2.4; docs/protocol-notes.md §5.1, §5.2"},
     {"fault-code-matches-error",
      "faultcode Server for InternalServerError and ServerBusy, Client for every other ErrorCode",
-     "protocol.md §5.4"},
-    {"fault-id-guid", "a fault's detail ID is a GUID", "MS-WUSP §2.2.2.4; protocol.md §5.1"},
+     "docs/protocol-notes.md §5.4"},
+    {"fault-id-guid", "a fault's detail ID is a GUID",
+     "MS-WUSP §2.2.2.4; docs/protocol-notes.md §5.1"},
     {"fault-method-present", "a fault's detail Method names the operation called",
-     "MS-WUSP §2.2.2.4; protocol.md §5.1, §5.4"},
+     "MS-WUSP §2.2.2.4; docs/protocol-notes.md §5.1, §5.4"},
 };
 
 bool all_digits(std::string_view s) {
@@ -150,7 +152,7 @@ const protocol::sync_info* sync_info_of(const checked_exchange& e) {
 }
 
 // Two software-pass requests ask for the same Needed set when they report the same installed
-// non-leaf revisions and the same category filter (protocol.md §7.1, step 2).
+// non-leaf revisions and the same category filter (docs/protocol-notes.md §7.1, step 2).
 bool same_needed_inputs(const protocol::sync_update_parameters& a,
                         const protocol::sync_update_parameters& b) {
     return !a.skip_software_sync && !b.skip_software_sync &&

@@ -1,4 +1,4 @@
-// The fault rules (docs/validation-guide.md "Fault rules"): the shape of protocol.md §5.
+// The fault rules (docs/validation-guide.md "Fault rules"): the shape of docs/protocol-notes.md §5.
 
 #include <string>
 

@@ -112,7 +112,8 @@ void check_new_not_out_of_scope(const protocol::sync_info& s, violation_sink& ou
 }
 
 // Which request list declared `id` cached, or "" when none did. Software pass: the union of
-// InstalledNonLeafUpdateIDs and OtherCachedUpdateIDs; driver pass: CachedDriverIDs (§7.1 step 3).
+// InstalledNonLeafUpdateIDs and OtherCachedUpdateIDs; driver pass: CachedDriverIDs
+// (docs/protocol-notes.md §7.1 step 3).
 std::string cached_list_of(const protocol::sync_update_parameters& p, std::int32_t id) {
     auto in = [id](const std::optional<protocol::id_list>& l) {
         return l && std::find(l->begin(), l->end(), id) != l->end();

@@ -1,4 +1,4 @@
-// The simulated client loop of protocol.md §8.3 driving a model in-process.
+// The simulated client loop of docs/protocol-notes.md §8.3 driving a model in-process.
 
 #include <algorithm>
 #include <cstddef>

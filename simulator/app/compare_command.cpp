@@ -237,8 +237,9 @@ command add_compare_command(CLI::App& app) {
     command c;
     c.sub = app.add_subcommand(
         "compare",
-        "Run the legacy (WSUS 3.0 SP1) and the fixed (KB954960) GetSyncInfo model for each client "
-        "profile of a scenario with the simulated client loop, side by side");
+        "Run the lab's two GetSyncInfo models, legacy (unpatched WSUS 3.0 SP1) and fixed "
+        "(KB954960), for each client profile of a scenario with the simulated client loop, side by "
+        "side");
     c.sub->add_option("--scenario", args->scenario, "Scenario file (docs/scenario-format.md)")
         ->required();
     c.sub->add_option("--profile", args->profiles, "Only this client profile (repeatable)");
@@ -253,7 +254,7 @@ command add_compare_command(CLI::App& app) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
     c.sub->add_flag(
         "--legacy-state-table-add", args->state_table_add,
-        "Let the legacy model's state table use Add too (hypothesis D, kb954960.md §5.3)");
+        "Let the legacy model's state table use Add too (hypothesis D, docs/kb954960-lab.md §5.2)");
     c.run = [args] { return run_compare(*args); };
     return c;
 }

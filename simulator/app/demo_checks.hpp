@@ -14,7 +14,7 @@ struct check_result {
     std::string observed;  ///< one line for the summary table, naming what did not match
 };
 
-/// The nine PT lines of Security Advisory 954960 (kb954960.md §2.1), as "component text".
+/// The nine PT lines of Security Advisory 954960 (docs/history.md §3.1), as "component text".
 std::vector<std::string> historical_pt_lines(const std::string& server_url, int http_status,
                                              const std::string& fault_id);
 

@@ -136,7 +136,8 @@ command add_demo_command(CLI::App& app) {
     c.sub->add_option("--scenario", settings->scenario_path,
                       "Lab scenario (default: the embedded kb954960 scenario)");
     c.sub->add_option("--fault-status", settings->fault_status,
-                      "HTTP status of the SOAP fault: 200 as the 2008 client logged, or 500")
+                      "HTTP status of the SOAP fault: 200 (default; reproduces the advisory's 2008 "
+                      "client line) or 500 (what SOAP 1.1 requires)")
         ->check(CLI::IsMember({200, 500}));
     c.sub->add_option("--work-dir", settings->work_dir,
                       "Where the servers' SoftwareDistribution.log files go (default: a temp folder)");

@@ -141,18 +141,19 @@ std::string html_escape(const std::string& text) {
 }
 
 std::string render_html(const story& s) {
+    auto const verdict = verdict_of(s);
     std::ostringstream html;
     html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          << "<title>wsuslab: Security Advisory 954960 / KB954960</title><style>" << style_sheet
          << "</style></head><body><header><h1>Security Advisory 954960 / KB954960 (2008)</h1>"
-         << "<p>On WSUS 3.0 SP1, clients with Office 2003 received no updates: the server's GetSyncInfo added "
-            "a duplicate revision ID to a .NET Hashtable, SyncUpdates answered a SOAP fault "
-            "<code>InternalServerError</code>, and the client logged <code>0x8024400E</code>.</p>"
+         << "<p>On WSUS 3.0 and 3.0 SP1, clients with Office 2003 received no updates: the server's GetSyncInfo "
+            "threw a duplicate-key <code>ArgumentException</code> (key 8862), SyncUpdates answered a SOAP fault "
+            "<code>InternalServerError</code>, and the client logged <code>0x8024400E</code>. Each step says "
+            "what is public record and what is the lab's reconstruction.</p>"
          << "<p>Lab: " << html_escape(s.scenario_name) << ", WSUS " << html_escape(s.server_product_version)
-         << ". Verdict: <span class=\"badge " << (s.all_ok() ? "ok\">every step behaved as history says"
-                                                           : "different\">some steps did not behave as history says")
-         << "</span></p></header><main>";
+         << ". Verdict: <span class=\"badge " << (verdict.ok ? "ok\">" : "different\">")
+         << html_escape(verdict.headline) << "</span></p></header><main>";
     for (auto const& st : s.steps) {
         html << "<section class=\"step" << (st.ok ? "" : " different") << "\" id=\"step-" << st.number
              << "\"><h2>Step " << st.number << ": " << html_escape(st.title) << "</h2>";
@@ -161,7 +162,7 @@ std::string render_html(const story& s) {
         }
         html << "<dl class=\"verdict\"><dt>Expected</dt><dd>" << html_escape(st.expected) << "</dd><dt>Observed</dt><dd>"
              << with_fault_id(html_escape(st.observed), st.runs.empty() ? "" : st.runs.front().fault_id)
-             << "</dd><dt>Result</dt><dd><span class=\"badge " << (st.ok ? "ok\">as in 2008" : "different\">different")
+             << "</dd><dt>Result</dt><dd><span class=\"badge " << (st.ok ? "ok\">as expected" : "different\">different")
              << "</span></dd></dl>";
         for (auto const& run : st.runs) {
             render_run(html, run);
@@ -175,7 +176,10 @@ std::string render_html(const story& s) {
              << "</td><td>" << html_escape(st.observed) << "</td><td><span class=\"badge "
              << (st.ok ? "ok\">OK" : "different\">DIFFERENT") << "</span></td></tr>";
     }
-    html << "</tbody></table></section></main></body></html>\n";
+    html << "</tbody></table><p class=\"verdict\"><span class=\"badge " << (verdict.ok ? "ok\">" : "different\">")
+         << html_escape(verdict.headline) << "</span></p><p class=\"public-record\">"
+         << html_escape(verdict.public_record) << "</p><p class=\"reconstruction\">"
+         << html_escape(verdict.reconstruction) << "</p></section></main></body></html>\n";
     return html.str();
 }
 

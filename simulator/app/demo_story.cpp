@@ -47,8 +47,9 @@ step_result lab_step(const mitigation::scenario& lab) {
     step_result step{1, "The lab", "", "", false, {}, {}, {}};
     auto const d = mitigation::diagnose(lab);
     step.expected = "two deployment rows resolve to one revision for the Office 2003 clients' groups";
-    step.narrative.push_back("Server: " + lab.server.name + ", WSUS 3.0 SP1 build " +
-                             lab.server.product_version + ", protocol " +
+    step.narrative.push_back("Server: " + lab.server.name + ", WSUS 3.0 SP1, client web service " +
+                             lab.server.product_version + " (a lab value: the public record names "
+                             "only the fixed build 3.1.6001.66), protocol " +
                              lab.server.protocol_version + ", " +
                              std::to_string(lab.revisions.size()) + " revisions.");
     std::ostringstream groups;
@@ -70,13 +71,16 @@ step_result lab_step(const mitigation::scenario& lab) {
         return step;
     }
     auto const& dup = d.duplicates.front();
-    step.narrative.push_back("Revision " + std::to_string(dup.revision_id) + " (" + dup.title +
-                             ") has " + std::to_string(dup.rows.size()) +
+    step.narrative.push_back("In the lab, revision " + std::to_string(dup.revision_id) + " (" +
+                             dup.title + ") has " + std::to_string(dup.rows.size()) +
                              " deployment rows: " + rows_text(dup) + ".");
     step.narrative.push_back(
-        "GetSyncInfo loads these rows into a .NET Hashtable keyed by revision ID with Add(): the "
-        "second row throws. Only clients that report the Office 2003 detectoid installed ever "
-        "reach this revision.");
+        "Public record: the advisory's server log shows Hashtable.Add inside GetSyncInfo throwing "
+        "for the key 8862. It does not say which table, which update or which rows.");
+    step.narrative.push_back(
+        "The lab's reconstruction: GetSyncInfo loads these rows into a table keyed by revision ID "
+        "with Add(), so the second row throws, and only clients that report the Office 2003 "
+        "detectoid installed ever reach this revision.");
     step.observed = std::to_string(dup.rows.size()) + " rows for revision " +
                     std::to_string(dup.revision_id) + " (" + dup.title + ")";
     step.ok = dup.rows.size() >= 2 &&
@@ -95,11 +99,17 @@ step_result failure_step(lab_server& legacy) {
     step.observed = check.observed;
     step.ok = check.ok;
     step.narrative.push_back(
-        "The client walks the prerequisite layers: categories and detectoids first, then the "
-        "Office 2003 detectoid reports installed, which unlocks revision 8862.");
+        "As the lab models it, the client walks the prerequisite layers: categories and detectoids "
+        "first; once it reports the Office 2003 detectoid installed, revision 8862 enters the "
+        "server's needed set and GetSyncInfo throws on that round.");
     step.narrative.push_back(
-        "On that round the server's GetSyncInfo throws; the client gets a SOAP fault and no "
-        "updates at all. Clearing its cache would not help: the data is on the server.");
+        "Public record: an affected client logged the advisory's nine PT lines and the server "
+        "the ArgumentException for key 8862, with one fault ID in both; affected clients got no "
+        "updates at all, and clearing the client's cache did not help (expta, 2009).");
+    step.narrative.push_back(
+        "The 'HTTP status code' in the client's line is the status the demo's server sends "
+        "(--fault-status). The advisory's line says 200; whether 2008 servers really answered 200 "
+        "is an open question (docs/kb954960-lab.md section 7).");
     step.runs.push_back(std::move(run));
     return step;
 }
@@ -112,23 +122,31 @@ step_result plain_step(lab_server& legacy) {
     step.observed = check.observed;
     step.ok = check.ok;
     step.narrative.push_back(
-        "Its InstalledNonLeafUpdateIDs never holds the Office 2003 detectoid, so the server never "
-        "adds revision 8862 to the needed set and never meets the duplicate row.");
+        "Public record: only computers with Office 2003 failed (Security Advisory 954960).");
+    step.narrative.push_back(
+        "The lab's reconstruction: this client's InstalledNonLeafUpdateIDs never holds the Office "
+        "2003 detectoid, so the server never adds revision 8862 to the needed set and never meets "
+        "the duplicate row.");
     step.runs.push_back(std::move(run));
     return step;
 }
 
 step_result fix_step(lab_server& fixed) {
-    step_result step{4, "Mitigation A: install KB954960 on the server", "", "", false, {}, {}, {}};
+    step_result step{4, "Mitigation A: KB954960 on the server (fixed model)", "", "", false, {},
+                     {}, {}};
     step.expected = "syncs; the server log names the duplicate it resolved";
     auto run = fixed.run_client(office, 0);
     auto const check = check_synced(run, true);
     step.observed = check.observed;
     step.ok = check.ok;
     step.narrative.push_back(
-        "KB954960 replaces the client web service (3.1.6001.66): the rows of one revision are "
-        "merged by precedence instead of added, so one bad row no longer fails the request. The "
-        "bad data is still there; it is tolerated.");
+        "Public record: KB954960 replaces the client web service assembly (file version "
+        "3.1.6001.66) of WSUS 3.0 SP1, and the failure stops. What the new code does inside is "
+        "not public.");
+    step.narrative.push_back(
+        "The lab's reconstruction: the fixed model keeps one row per revision by a documented "
+        "precedence instead of Add(), so one bad row no longer fails the request. The bad data is "
+        "still there; it is tolerated.");
     step.runs.push_back(std::move(run));
     return step;
 }
@@ -150,9 +168,13 @@ step_result workaround_step(const mitigation::scenario& lab, const demo_options&
     step.observed = std::to_string(performed.size()) + " console operations; " + check.observed;
     step.ok = !performed.empty() && check.ok;
     step.narrative.push_back(
-        "Declining removes every approval of every revision of the update, the stray row "
-        "included; approving first forces a real change even when the console already shows "
-        "'declined'.");
+        "Public record: 2008 and 2009 blog posts (expta) give approve-then-decline of Office 2003 "
+        "Service Pack 1 as the fix; the WSUS SDK says declining removes every approval of every "
+        "revision of an update. The advisory itself lists no workaround for WSUS 3.0 SP1.");
+    step.narrative.push_back(
+        "The lab's reconstruction: the decline deletes the stray row with the others. Why "
+        "approving first matters is not public; our guess is that it makes the decline a real "
+        "change even when the console already shows 'declined'.");
     step.runs.push_back(std::move(run));
     return step;
 }
@@ -178,6 +200,33 @@ void run_step(story& s, const demo_options& options, int number, const std::stri
 bool story::all_ok() const {
     return !steps.empty() &&
            std::all_of(steps.begin(), steps.end(), [](const step_result& s) { return s.ok; });
+}
+
+closing_verdict verdict_of(const story& s) {
+    closing_verdict v;
+    std::string failed;
+    for (auto const& st : s.steps) {
+        if (!st.ok) {
+            failed += (failed.empty() ? "" : ", ") + std::to_string(st.number);
+        }
+    }
+    v.ok = s.all_ok();
+    v.headline = v.ok ? "Every step behaved as expected."
+                      : (failed.empty() ? std::string("No step ran.")
+                                        : "Step(s) " + failed + " did not behave as expected.");
+    v.public_record =
+        "The public record (Security Advisory 954960, KB954960): on WSUS 3.0 and 3.0 SP1, clients "
+        "with Office 2003 got no updates; SyncUpdates answered the SOAP fault InternalServerError, "
+        "the client logged 0x8024400E and the nine PT lines, the server a duplicate key '8862' "
+        "from Hashtable.Add in GetSyncInfo; KB954960 (client web service 3.1.6001.66) fixed WSUS "
+        "3.0 SP1. Blog posts of 2008 and 2009 (expta) give approve-then-decline of Office 2003 "
+        "Service Pack 1 as a workaround.";
+    v.reconstruction =
+        "The lab's reconstruction (docs/history.md, docs/kb954960-lab.md): that 8862 is a "
+        "revision of Office 2003 Service Pack 1, that two deployment rows for one client's groups "
+        "collided, that an Office 2003 detectoid gates them, how the fix keeps one row, and why "
+        "the workaround removes the stray row. No public source confirms these.";
+    return v;
 }
 
 std::shared_ptr<const mitigation::scenario> embedded_lab() {
@@ -214,7 +263,7 @@ story run_story(const demo_options& options) {
     {
         lab_server fixed(lab, model_kind::fixed, options.fault_status,
                          dir + "/SoftwareDistribution-fixed.log", july);
-        run_step(s, options, 4, "Mitigation A: install KB954960 on the server",
+        run_step(s, options, 4, "Mitigation A: KB954960 on the server (fixed model)",
                  [&] { return fix_step(fixed); });
     }
     run_step(s, options, 5, "Mitigation B: approve, then decline Office 2003 SP1",

@@ -5,11 +5,14 @@
 ///
 /// Steps (docs/training.md):
 ///  1. the lab: server build, target groups, clients, and the two deployment rows of 8862;
-///  2. the Office 2003 workstation fails against WSUS 3.0 SP1 (legacy model), again 5 h later;
+///  2. the Office 2003 workstation fails against unpatched WSUS 3.0 SP1 (legacy model), again
+///     5 h later;
 ///  3. the workstation without Office syncs against the same server;
 ///  4. mitigation A: the server with KB954960 (fixed model) - the client syncs, the server log
 ///     names the duplicate it resolved;
 ///  5. mitigation B: approve-then-decline Office 2003 SP1 on the unpatched server - it syncs.
+/// The narrative labels what is public record and what is the lab's reconstruction
+/// (docs/history.md); the legacy and fixed models are reconstructions.
 
 #include <chrono>
 #include <cstddef>
@@ -55,7 +58,7 @@ struct demo_options {
     /// The lab; the embedded kb954960 scenario when null.
     std::shared_ptr<const mitigation::scenario> lab;
     /// HTTP status of the SOAP fault: 200 reproduces the 2008 client line exactly
-    /// (kb954960.md §11.3); 500 is what SOAP 1.1 requires.
+    /// (docs/kb954960-lab.md §7); 500 is what SOAP 1.1 requires.
     int fault_status = 200;
     /// Where the per-step SoftwareDistribution.log files go; a fresh temporary folder when empty.
     std::string work_dir;
@@ -63,6 +66,17 @@ struct demo_options {
     std::function<void(int, const std::string&)> on_step_start;
     std::function<void(const step_result&)> on_step_done;
 };
+
+/// How the demo closes, as docs/history.md tells the story: whether the steps behaved as
+/// expected, then what the public record shows and what the lab reconstructs, kept apart.
+struct closing_verdict {
+    bool ok = false;
+    std::string headline;        ///< "Every step behaved as expected." or the steps that did not
+    std::string public_record;   ///< what Security Advisory 954960, KB954960 and others state
+    std::string reconstruction;  ///< what the lab infers or invents
+};
+
+closing_verdict verdict_of(const story& s);
 
 /// Loads the embedded scenario (throws std::runtime_error naming the problem if it is broken).
 std::shared_ptr<const mitigation::scenario> embedded_lab();

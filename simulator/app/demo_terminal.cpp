@@ -96,8 +96,9 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
 
 void print_banner(std::ostream& out, const terminal_style& style) {
     out << style.bold("wsuslab demo: Security Advisory 954960 / KB954960 (2008)") << "\n"
-        << "WSUS 3.0 SP1 clients with Office 2003 received no updates: the server's GetSyncInfo\n"
-        << "added a duplicate revision ID to a .NET Hashtable and SyncUpdates failed.\n\n";
+        << "On WSUS 3.0 and 3.0 SP1, clients with Office 2003 received no updates: the server's\n"
+        << "GetSyncInfo threw a duplicate-key ArgumentException (key 8862) and SyncUpdates failed.\n"
+        << "Each step says what is public record and what is the lab's reconstruction.\n\n";
 }
 
 void print_step(std::ostream& out, const step_result& step, const terminal_style& style) {
@@ -112,7 +113,7 @@ void print_step(std::ostream& out, const step_result& step, const terminal_style
     }
     out << "  expected: " << step.expected << "\n"
         << "  observed: " << step.observed << "  "
-        << (step.ok ? style.good("[as in 2008]") : style.bad("[DIFFERENT]")) << "\n\n";
+        << (step.ok ? style.good("[as expected]") : style.bad("[DIFFERENT]")) << "\n\n";
 }
 
 void print_summary(std::ostream& out, const story& s, const terminal_style& style) {
@@ -137,10 +138,13 @@ void print_summary(std::ostream& out, const story& s, const terminal_style& styl
         row(std::to_string(st.number) + "   ", st.expected, st.observed,
             st.ok ? style.good("OK") : style.bad("DIFFERENT"));
     }
-    out << "\n"
-        << (s.all_ok() ? style.good("Every step behaved as history says.")
-                       : style.bad("Some steps did not behave as history says."))
-        << "\n";
+    auto const v = verdict_of(s);
+    out << "\n" << (v.ok ? style.good(v.headline) : style.bad(v.headline)) << "\n";
+    for (auto const& paragraph : {v.public_record, v.reconstruction}) {
+        for (auto const& l : wrap(paragraph, 94)) {
+            out << l << "\n";
+        }
+    }
 }
 
 }  // namespace wsuslab::app::demo

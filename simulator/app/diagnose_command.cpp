@@ -207,7 +207,8 @@ command add_diagnose_command(CLI::App& app) {
                       "Write a NEW scenario file with the workaround applied, then verify it");
     c.sub->add_flag("--json", args->json, "Print a JSON report instead of text");
     c.sub->add_option("--workaround", args->workaround,
-                      "approve-then-decline (Microsoft's workaround, default) or decline")
+                      "approve-then-decline (the workaround 2008 blog posts published, default) or "
+                      "decline")
         ->check(CLI::IsMember({"approve-then-decline", "decline"}));
     c.sub->add_option("--date", args->date,
                       "LastChangeTime (YYYY-MM-DD) of the approval the workaround creates; default: "

@@ -258,11 +258,14 @@ command add_serve_command(CLI::App& app) {
     s->add_option("--scenario", args->scenario, "scenario file (server state as data)")
         ->capture_default_str();
     s->add_option("--model", args->model,
-                  "GetSyncInfo model: legacy (WSUS 3.0 SP1) or fixed (default: the scenario's)")
+                  "GetSyncInfo model as the lab reconstructs it: legacy (unpatched WSUS 3.0 SP1) or "
+                  "fixed (with KB954960); default: the scenario's")
         ->check(CLI::IsMember({"legacy", "fixed"}));
     s->add_option("--replay", args->replay, "answer SOAP exchanges from recordings in DIR");
     s->add_option("--record", args->record, "record every SOAP exchange into DIR");
-    s->add_option("--fault-status", args->fault_status, "HTTP status of SOAP faults: 500 or 200")
+    s->add_option("--fault-status", args->fault_status,
+                  "HTTP status of SOAP faults: 500 (SOAP 1.1) or 200 (the status the advisory's 2008 "
+                  "client line prints)")
         ->check(CLI::IsMember({500, 200}))
         ->capture_default_str();
     s->add_option("--log", args->log, "SoftwareDistribution.log-style server log file");

@@ -23,7 +23,8 @@ namespace wsuslab::app {
 
 namespace {
 
-/// The advisory's client moment (kb954960.md §2.1): 2008-06-13 19:59:53.383 PDT.
+/// The advisory's client moment (docs/history.md §3.1): 2008-06-13 19:59:53.383 local time,
+/// taken as PDT, UTC-7 (our inference, docs/history.md §3.6).
 constexpr const char* default_start = "2008-06-14T02:59:53.383Z";
 
 struct sync_args {

@@ -120,8 +120,8 @@ command add_validate_command(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::ExistingFile);
     c.sub->add_flag("--fault-status-200", args->fault_status_200,
-                    "The server is configured to answer faults with HTTP 200 (the 2008 log quirk); "
-                    "accept that instead of reporting it");
+                    "The server is configured to answer faults with HTTP 200 (the status the "
+                    "advisory's 2008 client line prints); accept that instead of reporting it");
     c.run = [args] { return run_validate(*args); };
     return c;
 }

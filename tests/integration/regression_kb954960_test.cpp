@@ -36,7 +36,7 @@ std::size_t find_block(const std::vector<std::string>& lines, const std::vector<
     return it == lines.end() ? std::string::npos : static_cast<std::size_t>(it - lines.begin());
 }
 
-// The nine PT lines of Security Advisory 954960 (kb954960.md §2.1) for this server and fault.
+// The nine PT lines of Security Advisory 954960 (docs/history.md §3.1) for this server and fault.
 std::vector<std::string> advisory_lines(const std::string& url, int http_status, const std::string& id) {
     return {"PT +++++++++++ PT: Synchronizing server updates +++++++++++",
             "PT + ServiceId = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, Server URL = " + url +
@@ -76,7 +76,7 @@ TEST(RegressionTest, Office2003FailsOnLegacyWithTheAdvisoryLogLinesAndOneFaultId
     auto const lines = tagged_log(o);
     auto const at = find_block(lines, advisory_lines(lab.url(), 500, id));
     ASSERT_NE(at, std::string::npos) << ::testing::PrintToString(lines);
-    // The lines that follow in the same scan (kb954960.md §2.3).
+    // The lines that follow in the same scan (docs/history.md §3.3).
     EXPECT_NE(find_block(lines, {"PT WARNING: PTError: 0x8024400e",
                                  "Agent WARNING: Failed to synchronize, error = 0x8024400E"}),
               std::string::npos);

@@ -134,7 +134,7 @@ inline client::sync_options agent_options(const std::string& url, const mitigati
     return o;
 }
 
-/// The 2008 simulated clock start of the advisory's client log (kb954960.md §2.1), in UTC.
+/// The 2008 simulated clock start of the advisory's client log (docs/history.md §3.1), in UTC.
 inline client::time_point advisory_time() {
     return client::time_point(std::chrono::milliseconds(1213412393383LL));  // 2008-06-14T02:59:53.383Z
 }

@@ -94,7 +94,7 @@ inline std::string fresh_dir(const std::string& tag) {
     return dir.string();
 }
 
-/// The instant the recordings are made at (the advisory's server log time, kb954960.md §2.4).
+/// The instant the recordings are made at (the advisory's server log time, docs/history.md §3.4).
 inline std::chrono::system_clock::time_point recording_time() {
     return std::chrono::system_clock::time_point(
         std::chrono::seconds(1213412397));  // 2008-06-14T02:59:57Z
@@ -174,7 +174,7 @@ private:
     std::unique_ptr<test::test_server> http_;
 };
 
-/// The 2008 client start time of the advisory (kb954960.md §2.1), UTC.
+/// The 2008 client start time of the advisory (docs/history.md §3.1), UTC.
 inline client::time_point client_start() {
     return client::time_point(
         std::chrono::milliseconds(1213412393383LL));  // 2008-06-14T02:59:53.383Z

@@ -1,4 +1,4 @@
-// One detection with its WindowsUpdate.log framing (kb954960.md §2.1, §2.3), the event report,
+// One detection with its WindowsUpdate.log framing (docs/history.md §3.1, §3.3), the event report,
 // the retry schedule, and run_sync (cache load/save, replays of later detections).
 #include <cstdio>
 #include <utility>
@@ -148,7 +148,7 @@ void agent::report(bool succeeded, std::uint32_t hresult, std::size_t found, att
         }
         return false;
     };
-    // WUA uploads after a random delay of 1-10 minutes (protocol.md §4.12, <64>).
+    // WUA uploads after a random delay of 1-10 minutes (docs/protocol-notes.md §4.12, <64>).
     clock_.advance(std::chrono::seconds(60 + static_cast<long>(rng_() % 540)));
     std::vector<protocol::reporting_event> events;
     std::string const zero = "{00000000-0000-0000-0000-000000000000}";

@@ -60,8 +60,9 @@ private:
     /// One POST + parse, without recovery. Logs the PT failure block on failure.
     outcome_of<protocol::response> soap_once(protocol::operation op, const std::string& url,
                                              const protocol::request& req);
-    /// soap_once with the fault recovery of protocol.md §8.4 (forget what the fault invalidates,
-    /// ensure_ready, try again); `build` is called for every try (the cookie may have changed).
+    /// soap_once with the fault recovery of docs/protocol-notes.md §8.4 (forget what the fault
+    /// invalidates, ensure_ready, try again); `build` is called for every try (the cookie may have
+    /// changed).
     outcome_of<protocol::response> call(protocol::operation op, const std::string& url,
                                         const std::function<protocol::request()>& build);
     /// The recoverable ErrorCode of a failure, if any.

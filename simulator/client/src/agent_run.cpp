@@ -96,7 +96,7 @@ sync_outcome run_sync(const sync_options& options, transport& net, clock& time,
         if (ar.verdict == sync_verdict::synced || n == options.retries + 1) {
             break;
         }
-        // Simulated time jumps to the scheduled retry (kb954960.md §10).
+        // Simulated time jumps to the scheduled retry (docs/protocol-notes.md §8.1).
         if (ar.next_detection && *ar.next_detection > time.now()) {
             time.advance(*ar.next_detection - time.now());
         }

@@ -61,7 +61,7 @@ void agent::store_update(const protocol::update_info& u, bool driver_pass) {
                                 pc.fragment.update_type + "', treated as Software");
     }
     // Categories have no rules; WUA reports them installed so that updates gated on a product or
-    // classification category can arrive (protocol.md §7.3 Note B).
+    // classification category can arrive (docs/protocol-notes.md §7.3 Note B).
     if (cr.kind == update_kind::category) {
         cr.state = protocol::applicability_state::installed;
     } else {
@@ -205,8 +205,8 @@ std::optional<failure> agent::software_pass() {
             return *f;
         }
         auto const& info = std::get<protocol::sync_info>(r);
-        // Always stop on an empty NewUpdates (protocol.md §8.3); anything received goes into one
-        // of the three lists, so the server never has to send it twice.
+        // Always stop on an empty NewUpdates (docs/protocol-notes.md §8.3); anything received goes
+        // into one of the three lists, so the server never has to send it twice.
         if (!info.new_updates || info.new_updates->empty()) {
             return std::nullopt;
         }

@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the character checks pugixml does not make (engineering.md §7.2, §7.3).
+// Internal: the character checks pugixml does not make (docs/limits-and-faults.md §3.2, §3.3).
 
 #include <optional>
 #include <string_view>

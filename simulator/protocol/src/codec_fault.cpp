@@ -14,7 +14,7 @@ namespace wsuslab::protocol {
 namespace detail {
 namespace {
 
-// The MS-WUSP detail: unqualified ErrorCode / Message / ID / Method (protocol.md §5.1).
+// The MS-WUSP detail: unqualified ErrorCode / Message / ID / Method (docs/protocol-notes.md §5.1).
 struct fault_detail {
     std::optional<std::string> error;
     std::optional<std::string> message;

@@ -45,8 +45,8 @@ result<parsed_request> parse_request(std::string_view body,
     const std::string_view ns = namespace_of(wrapper);
     const std::string_view local = local_name(wrapper);
 
-    // Dispatch rule of protocol.md §2.5: SOAPAction (quotes stripped) and the Body wrapper must
-    // both be known and must agree.
+    // Dispatch rule of docs/protocol-notes.md §2.5: SOAPAction (quotes stripped) and the Body
+    // wrapper must both be known and must agree.
     std::optional<operation> by_action;
     if (soap_action) {
         by_action = operation_from_action(*soap_action);

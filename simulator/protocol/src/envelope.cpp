@@ -15,8 +15,9 @@ namespace wsuslab::protocol {
 namespace {
 
 // DOCTYPE and PIs must reach the DOM so that they can be rejected; pugixml never expands
-// entities or loads external resources either way (engineering.md §7.1). parse_ws_pcdata_single
-// keeps whitespace-only values such as <string> </string> instead of silently dropping them.
+// entities or loads external resources either way (docs/limits-and-faults.md §3.1).
+// parse_ws_pcdata_single keeps whitespace-only values such as <string> </string> instead of
+// silently dropping them.
 constexpr unsigned parse_flags = pugi::parse_default | pugi::parse_doctype | pugi::parse_pi |
                                  pugi::parse_declaration | pugi::parse_ws_pcdata_single;
 

@@ -7,7 +7,7 @@
 namespace wsuslab::protocol {
 namespace {
 
-// MS-WUSP §2.2.2.4 table order; the index + 1 is the number WUA prints (kb954960.md §2.2).
+// MS-WUSP §2.2.2.4 table order; the index + 1 is the number WUA prints (docs/history.md §3.2).
 constexpr std::array<std::string_view, 11> error_names{{
     "InvalidCookie",
     "ConfigChanged",

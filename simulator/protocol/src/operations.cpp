@@ -13,7 +13,7 @@ struct operation_entry {
     std::string_view action;
 };
 
-// One row per operation, in enum order (protocol.md §2.5).
+// One row per operation, in enum order (docs/protocol-notes.md §2.5).
 constexpr std::array<operation_entry, 12> entries{{
     {operation::get_authorization_cookie, service::simple_auth, "GetAuthorizationCookie",
      "http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService/GetAuthorizationCookie"},

@@ -1,7 +1,7 @@
 #pragma once
-// Internal: the MS-WUSP common types (protocol.md §3, §4.6, §4.9) described once for both the
-// reader and the writer visitor. Each describe() visits the elements in schema sequence order;
-// that order is what the writer emits. Element names are the wire names of the WSDL.
+// Internal: the MS-WUSP common types (docs/protocol-notes.md §3, §4.6, §4.9) described once for
+// both the reader and the writer visitor. Each describe() visits the elements in schema sequence
+// order; that order is what the writer emits. Element names are the wire names of the WSDL.
 
 #include <string>
 #include <utility>
@@ -43,7 +43,8 @@ void describe(V& v, deployment& d) {
     v.text("LastChangeTime", d.last_change_time);
     v.text("DownloadPriority", d.download_priority);
     v.strings("HardwareIds", "string", item_kind::text, d.hardware_ids);
-    // Present only for clients >= 1.8 (protocol.md §4.2); the caller decides by filling them.
+    // Present only for clients >= 1.8 (docs/protocol-notes.md §4.2); the caller decides by filling
+    // them.
     v.text("AutoSelect", d.auto_select);
     v.text("AutoDownload", d.auto_download);
     v.text("SupersedenceBehavior", d.supersedence_behavior);

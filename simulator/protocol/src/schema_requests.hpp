@@ -1,6 +1,6 @@
 #pragma once
-// Internal: the request bodies of the twelve operations (protocol.md §4.1-§4.12) for the reader
-// and writer visitors. Members the spec says MUST be present although the schema has
+// Internal: the request bodies of the twelve operations (docs/protocol-notes.md §4.1-§4.12) for the
+// reader and writer visitors. Members the spec says MUST be present although the schema has
 // minOccurs="0" are marked `req`, so that parse_request reports them as missing_element with the
 // WSUS parameter name (e.g. "parameters").
 
@@ -101,7 +101,8 @@ void describe(V& v, device& d) {
 
 template <class V>
 void describe(V& v, sync_update_parameters& p) {
-    // "The client MUST send false or omit it; the server MUST ignore it" (protocol.md §4.6).
+    // The client must send false or omit it, and the server must ignore it
+    // (docs/protocol-notes.md §4.6).
     v.boolean("ExpressQuery", p.express_query, occurs::defaulted);
     v.ints("InstalledNonLeafUpdateIDs", p.installed_non_leaf_update_ids, occurs::optional,
            array_limit::installed_non_leaf);

@@ -1,6 +1,6 @@
 #pragma once
-// Internal: the response bodies of the twelve operations (protocol.md §4.1-§4.12) for the reader
-// and writer visitors. Each describes the children of <{Op}Response>.
+// Internal: the response bodies of the twelve operations (docs/protocol-notes.md §4.1-§4.12) for
+// the reader and writer visitors. Each describes the children of <{Op}Response>.
 
 #include "schema_common.hpp"
 

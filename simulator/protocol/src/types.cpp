@@ -6,7 +6,7 @@
 namespace wsuslab::protocol {
 namespace {
 
-// The DeploymentAction enumeration of protocol.md §4.6, in enum order.
+// The DeploymentAction enumeration of docs/protocol-notes.md §4.6, in enum order.
 constexpr std::array<std::string_view, 7> action_names{{
     "OptionalInstall",
     "Install",

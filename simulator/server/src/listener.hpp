@@ -1,7 +1,7 @@
 #pragma once
-// The accept loop, after the Boost 1.74 listener, with the two fixes of engineering.md §6.3:
-// it is built through a factory that returns the open/bind/listen error instead of a half-built
-// object, and accept errors are classified instead of always re-armed.
+// The accept loop, after the Boost 1.74 listener, with the two fixes of
+// docs/limits-and-faults.md §5.3: it is built through a factory that returns the open/bind/listen error instead of a
+// half-built object, and accept errors are classified instead of always re-armed.
 
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
-// The authorization phase (protocol.md §4.1–§4.4): GetAuthorizationCookie, GetConfig, GetCookie,
-// RegisterComputer, and the cookie checks every later operation runs.
+// The authorization phase (docs/protocol-notes.md §4.1–§4.4): GetAuthorizationCookie, GetConfig,
+// GetCookie, RegisterComputer, and the cookie checks every later operation runs.
 
 #include <algorithm>
 #include <cctype>
@@ -16,8 +16,8 @@ using protocol::error_code;
 
 app_fault fault(error_code code, std::string message = {}) { return app_fault{code, std::move(message), {}}; }
 
-// ClientIdString: 1-255 characters from a-z, 0-9 and '-' (protocol.md §4.1); upper case is
-// tolerated because some agents print GUIDs that way.
+// ClientIdString: 1-255 characters from a-z, 0-9 and '-' (docs/protocol-notes.md §4.1); upper case
+// is tolerated because some agents print GUIDs that way.
 bool valid_client_id(std::string_view id) {
     return !id.empty() && id.size() <= 255 && std::all_of(id.begin(), id.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
@@ -120,7 +120,8 @@ detail::op_outcome wsus_service::impl::get_authorization_cookie(detail::soap_cal
     const std::string client_id = r.client_id.value_or("");
     const std::string dns = r.dns_name.value_or("");
     const std::string source = detail::canonical_log_source(call.op);
-    // WSUS answers InternalServerError for a bad clientId or dnsName (protocol.md §4.1, <50>, <51>).
+    // WSUS answers InternalServerError for a bad clientId or dnsName (docs/protocol-notes.md §4.1,
+    // <50>, <51>).
     if (!valid_client_id(client_id)) {
         return app_fault{error_code::internal_server_error, "",
                          {log_line{log_severity::error, source,
@@ -169,7 +170,8 @@ detail::op_outcome wsus_service::impl::get_config(detail::soap_call& call, const
         {std::string("SimpleTargeting"), std::string("SimpleAuthWebService/SimpleAuth.asmx"), std::nullopt}};
     std::vector<std::pair<std::string, std::string>> props;
     props.emplace_back("MaxExtendedUpdatesPerRequest", std::to_string(options.max_extended_updates_per_request));
-    // Servers of protocol 3.0 and later send these four; older ones must not (protocol.md §4.2).
+    // Servers of protocol 3.0 and later send these four; older ones must not
+    // (docs/protocol-notes.md §4.2).
     if (detail::version_at_least(scenario->server.protocol_version, 3, 0)) {
         props.emplace_back("PackageServerShare", "\\\\" + host_of(call.state.base_url) + "\\UpdateServicesPackages");
         props.emplace_back("ProtocolVersion", scenario->server.protocol_version);
@@ -204,7 +206,7 @@ detail::op_outcome wsus_service::impl::get_cookie(detail::soap_call& call, const
     p.client_id = auth->client_id;
     p.dns_name = auth->dns_name;
     p.groups = auth->groups;
-    // The old cookie's state (watermark, registration) carries over (protocol.md §4.3).
+    // The old cookie's state (watermark, registration) carries over (docs/protocol-notes.md §4.3).
     if (r.old_cookie && r.old_cookie->encrypted_data && !r.old_cookie->encrypted_data->empty()) {
         auto old = codec.open(*r.old_cookie->encrypted_data);
         const cookie_payload* o = std::get_if<cookie_payload>(&old);

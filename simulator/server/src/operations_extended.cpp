@@ -1,4 +1,4 @@
-// Metadata and content locations (protocol.md §4.9–§4.12): GetExtendedUpdateInfo(2),
+// Metadata and content locations (docs/protocol-notes.md §4.9–§4.12): GetExtendedUpdateInfo(2),
 // GetFileLocations, and ReportEventBatch (events kept in memory and counted).
 
 #include <algorithm>
@@ -23,7 +23,7 @@ bool contains(const protocol::string_list& l, std::string_view v) {
 
 // The fragments of one revision for the requested types, in request order. Only English
 // localized properties exist in a scenario; they are returned whatever locales were asked for
-// ("The service SHOULD also return English localized metadata", protocol.md §4.9).
+// ("The service SHOULD also return English localized metadata", docs/protocol-notes.md §4.9).
 void add_fragments(const mitigation::revision& rev, const protocol::string_list& types,
                    std::vector<protocol::update_data>& out) {
     std::set<std::string> seen;

@@ -1,5 +1,5 @@
-// Metadata sync (protocol.md §4.5–§4.8, §7): StartCategoryScan, SyncUpdates through the chosen
-// GetSyncInfo model, SyncPrinterCatalog, RefreshCache.
+// Metadata sync (docs/protocol-notes.md §4.5–§4.8, §7): StartCategoryScan, SyncUpdates through the
+// chosen GetSyncInfo model, SyncPrinterCatalog, RefreshCache.
 
 #include <algorithm>
 #include <map>
@@ -35,7 +35,7 @@ bool mentions_printer(const mitigation::revision& r) {
 
 detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& call,
                                                            const protocol::start_category_scan_request& r) {
-    // The operation exists only on servers of protocol 3.2 and later (protocol.md §4.2).
+    // The operation exists only on servers of protocol 3.2 and later (docs/protocol-notes.md §4.2).
     if (!detail::version_at_least(scenario->server.protocol_version, 3, 2)) {
         return detail::plain_fault{protocol::fault_code::client,
                                    "StartCategoryScan is not offered by a server of protocol version " +
@@ -44,7 +44,7 @@ detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& ca
     if (!r.requested_categories) {
         return fault(error_code::invalid_parameters, "requestedCategories");
     }
-    // WSUS 3.0 SP2 rejects 200 or more categories (protocol.md §4.5, <52>).
+    // WSUS 3.0 SP2 rejects 200 or more categories (docs/protocol-notes.md §4.5, <52>).
     if (r.requested_categories->size() >= 200) {
         return fault(error_code::invalid_parameters, "requestedCategories");
     }
@@ -112,8 +112,8 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     if (p.system_spec && !p.skip_software_sync) {
         return fault(error_code::invalid_parameters, "parameters.SystemSpec");
     }
-    // WSUS's web.config limits (protocol.md §5.1): the codec checks them too, this keeps the
-    // service right whatever limits the codec was given.
+    // WSUS's web.config limits (docs/protocol-notes.md §5.1): the codec checks them too, this keeps
+    // the service right whatever limits the codec was given.
     const auto too_long = [](const std::optional<protocol::id_list>& l, std::size_t max) { return l && l->size() > max; };
     if (too_long(p.installed_non_leaf_update_ids, options.limits.max_installed_non_leaf_ids)) {
         return fault(error_code::invalid_parameters, "parameters.InstalledNonLeafUpdateIDs");
@@ -149,7 +149,8 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
         metrics.record_duplicates_met();
         call.detail.push_back("duplicate=" + std::to_string(dup->key_being_added) + " in " + dup->table);
-        // The .NET exception as WSUS 3.0 SP1 logged it (kb954960.md §2.4), then the fault.
+        // The .NET exception as the advisory's WSUS logged it (docs/history.md §3.4), then the
+        // fault.
         return app_fault{error_code::internal_server_error, "",
                          {log_line{log_severity::error, detail::canonical_log_source(call.op),
                                    "System.ArgumentException: " + dup->message(), dup->stack_frames()}}};
@@ -177,8 +178,8 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     if (!result.new_watermark.empty()) {
         cookie.watermark = result.new_watermark;
     }
-    // Server >= 3.2 and client >= 1.7 only (protocol.md §4.2): tell the client whether a driver
-    // pass can find anything for its groups.
+    // Server >= 3.2 and client >= 1.7 only (docs/protocol-notes.md §4.2): tell the client whether a
+    // driver pass can find anything for its groups.
     if (detail::version_at_least(scenario->server.protocol_version, 3, 2) &&
         detail::version_at_least(cookie.protocol_version, 1, 7)) {
         const auto scope = index->in_scope(cookie.groups);
@@ -213,8 +214,9 @@ detail::op_outcome wsus_service::impl::sync_printer_catalog(detail::soap_call& c
         kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
     call.model = std::string(mitigation::model_name(kind));
 
-    // The driver pass of the model, restricted to printer drivers afterwards (protocol.md §7.5;
-    // a driver revision is a printer driver when its classification, product or title says so).
+    // The driver pass of the model, restricted to printer drivers afterwards
+    // (docs/protocol-notes.md §7.5; a driver revision is a printer driver when its classification,
+    // product or title says so).
     mitigation::sync_request sr;
     sr.groups = cookie.groups;
     sr.installed_non_leaf = r.installed_non_leaf_update_ids.value_or(protocol::id_list{});

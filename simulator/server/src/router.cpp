@@ -105,7 +105,7 @@ detail::routed wsus_service::impl::route(const http_request& request) {
         const auto ct = request.header("Content-Type");
         if (!ct || !acceptable_content_type(*ct)) {
             detail::routed out;
-            // WCF's wording (engineering.md §11.3); the server never echoes the body.
+            // WCF's wording (docs/limits-and-faults.md §2.1); the server never echoes the body.
             out.response = plain(415, "Cannot process the message because the content type '" +
                                           std::string(ct.value_or("")) +
                                           "' was not the expected type 'text/xml; charset=utf-8'.");

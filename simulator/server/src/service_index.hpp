@@ -69,8 +69,8 @@ private:
     std::map<std::string, const mitigation::revision*> categories_;
 };
 
-/// The wire Deployment of a row. Block is sent as PreDeploymentCheck (protocol.md §4.6); the
-/// four 1.8 fields are "0" for clients >= 1.8 and absent otherwise.
+/// The wire Deployment of a row. Block is sent as PreDeploymentCheck (docs/protocol-notes.md §4.6);
+/// the four 1.8 fields are "0" for clients >= 1.8 and absent otherwise.
 protocol::deployment to_wire_deployment(const mitigation::deployment_row& row, bool client_1_8);
 
 /// One row out of several for the same revision (RefreshCache only; SyncUpdates leaves this to

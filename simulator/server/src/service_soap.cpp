@@ -52,8 +52,9 @@ http_response wsus_service::impl::fault_response(detail::soap_call& call, const 
     const std::string actor = call.state.base_url + std::string(call.actor_path);
     f.faultactor = actor;
 
-    // WSUS logged Client=? for the 954960 InternalServerError (kb954960.md §2.4); it names the
-    // client for the faults it raises after reading the cookie (kb954960.md §12, F3).
+    // WSUS logged Client=? for the 954960 InternalServerError (docs/history.md §3.4); a later
+    // Microsoft sample names the client for a fault raised after reading the cookie
+    // (docs/kb954960-lab.md §6.2).
     const bool name_client = fault.code != protocol::error_code::internal_server_error && !call.client_id.empty();
     std::vector<log_line> lines = fault.prelude;
     lines.push_back(log_line{log_severity::warning, "SoapUtilities.CreateException",

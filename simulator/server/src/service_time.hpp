@@ -18,12 +18,12 @@ time_point from_unix_ms(std::int64_t ms);
 
 /// "2008-06-14T02:59:57.642Z" (s:dateTime, UTC, milliseconds).
 std::string format_datetime(std::int64_t unix_ms);
-/// "2008-06-14 02:59:57,642 UTC" (kb954960.md §11.2, comma separator).
+/// "2008-06-14 02:59:57,642 UTC" (docs/kb954960-lab.md §6.2, comma separator).
 std::string format_log_timestamp(std::int64_t unix_ms);
 
-/// Lenient s:dateTime / s:date parse as real clients send them (protocol.md §2.3): a date, then
-/// optionally "T" + time with up to 7 fractional digits, then optionally "Z" or "+hh:mm".
-/// Values without a zone are taken as UTC. nullopt when the text is not such a value.
+/// Lenient s:dateTime / s:date parse as real clients send them (docs/protocol-notes.md §2.3): a
+/// date, then optionally "T" + time with up to 7 fractional digits, then optionally "Z" or
+/// "+hh:mm". Values without a zone are taken as UTC. nullopt when the text is not such a value.
 std::optional<std::int64_t> parse_datetime_ms(std::string_view text);
 
 /// "1.8" -> {1, 8}; nullopt unless two dot-separated decimal numbers.

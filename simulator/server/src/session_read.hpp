@@ -37,7 +37,8 @@ void http_session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
 template <class Stream>
 void http_session<Stream>::do_read_header() {
     phase_ = phase::header;
-    // Limits apply only when set on the parser object before any byte is parsed (§6.1).
+    // Limits apply only when set on the parser object before any byte is parsed
+    // (docs/limits-and-faults.md §5.1).
     parser_.emplace();
     parser_->header_limit(state_->config.header_limit);
     parser_->body_limit(state_->config.body_limit);

@@ -1,6 +1,7 @@
 #pragma once
-// Non-template helpers of the HTTP session: classifying read errors once (engineering.md §2.2
-// habit 5), converting between Beast messages and the Beast-free http_types, canned responses.
+// Non-template helpers of the HTTP session: classifying read errors once
+// (docs/limits-and-faults.md §5.2), converting between Beast messages and the Beast-free
+// http_types, canned responses.
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,6 @@
-// The WindowsUpdate.log lines the agent writes: the 954960 failure block of kb954960.md §2.1 and
-// §2.3, exact, and the framing of a good detection.
+// The WindowsUpdate.log lines the agent writes: the 954960 failure block (the advisory's nine PT
+// lines and the lines after them, docs/history.md §3.1, §3.3), exact, and the framing of a good
+// detection.
 #include <algorithm>
 
 #include <gmock/gmock.h>
@@ -45,7 +46,7 @@ class AgentLogTest : public ::testing::Test {
 protected:
     void SetUp() override {
         server.attach(net);
-        server.fault_status = 200;  // what the 2008 line prints (kb954960.md §11.3)
+        server.fault_status = 200;  // what the 2008 line prints (docs/kb954960-lab.md §7)
         server.sync_fault_at = {{2, error_code::internal_server_error}};
     }
     NiceMock<mock_transport> net;

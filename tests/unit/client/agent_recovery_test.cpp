@@ -1,4 +1,4 @@
-// Fault recovery of protocol.md §8.4, path by path, against the scripted server.
+// Fault recovery of docs/protocol-notes.md §8.4, path by path, against the scripted server.
 #include <algorithm>
 
 #include <gmock/gmock.h>

@@ -1,7 +1,8 @@
-// Differential property test (kb954960.md §13): on seeded random catalogues without duplicate
-// rows the legacy and fixed models answer identically at every round of the simulated client;
-// with one injected duplicate the legacy model fails with the exact message and key, and the fixed
-// model sends every revision at most once and converges to the cache of the clean catalogue.
+// Differential property test (docs/kb954960-lab.md §5.7): on seeded random catalogues without
+// duplicate rows the legacy and fixed models answer identically at every round of the simulated
+// client; with one injected duplicate the legacy model fails with the exact message and key, and
+// the fixed model sends every revision at most once and converges to the cache of the clean
+// catalogue.
 
 #include <cstddef>
 #include <cstdint>

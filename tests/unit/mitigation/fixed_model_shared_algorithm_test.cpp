@@ -1,5 +1,5 @@
-// The staged algorithm both models share (protocol.md §7.1, §7.3), run against each model on
-// catalogues without duplicate rows, where the two must behave identically.
+// The staged algorithm both models share (docs/protocol-notes.md §7.1, §7.3), run against each
+// model on catalogues without duplicate rows, where the two must behave identically.
 
 #include <cstdint>
 #include <memory>

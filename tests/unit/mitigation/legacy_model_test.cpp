@@ -1,4 +1,4 @@
-// The legacy model: .NET Hashtable.Add semantics in GetSyncInfo (kb954960.md §6).
+// The legacy model: .NET Hashtable.Add semantics in GetSyncInfo (docs/kb954960-lab.md §5.3).
 
 #include <string>
 #include <variant>
@@ -25,7 +25,7 @@ using ::testing::IsEmpty;
 const std::vector<std::string> office_groups{all_computers_group, "Office 2003"};
 
 // Revision 8862 sits behind the "Office 2003 installed" detectoid 100 and has two rows that
-// apply to the same client (kb954960.md §13).
+// apply to the same client (the lab's reconstruction, docs/kb954960-lab.md §5.3, §5.4).
 catalog office_catalog() {
     catalog_builder b;
     b.add(100, update_type::detectoid);

@@ -1,4 +1,4 @@
-// The in-process simulated client loop (protocol.md §8.3).
+// The in-process simulated client loop (docs/protocol-notes.md §8.3).
 
 #include <cstdint>
 #include <set>
@@ -75,7 +75,8 @@ TEST(SimulatedSyncTest, NotInstalledDetectoidsGoToOtherCached) {
         run_simulated_sync(*make_fixed_model(), c, o, installed_ids({10}));
     ASSERT_TRUE(r.ok());
     // Bundle member 22 has no prerequisites of its own, so it is needed even though its parent
-    // 21 waits for detectoid 11 (protocol.md §7.1 filters each revision on its own clauses).
+    // 21 waits for detectoid 11 (docs/protocol-notes.md §7.1 filters each revision on its own
+    // clauses).
     EXPECT_EQ(r.rounds, 4U);
     EXPECT_THAT(r.installed_non_leaf, ElementsAre(10));
     EXPECT_THAT(r.other_cached, ElementsAre(11, 20, 22));

@@ -1,6 +1,6 @@
-// Reproduces the list growth of the MS-WUSP example trace (protocol.md §9): request 2 carries
-// 1 installed non-leaf + 29 other cached IDs, requests 3 and 4 (software end, driver pass) carry
-// 2 + 58, with exactly the IDs the specification prints.
+// Reproduces the list growth of the MS-WUSP example trace (docs/protocol-notes.md §9): request 2
+// carries 1 installed non-leaf + 29 other cached IDs, requests 3 and 4 (software end, driver pass)
+// carry 2 + 58, with exactly the IDs the specification prints.
 
 #include <cstdint>
 #include <set>

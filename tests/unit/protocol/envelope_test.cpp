@@ -1,5 +1,5 @@
-// read_envelope: every byte-level and structural check of engineering.md §7.3 with its exact
-// description, and the namespace helpers.
+// read_envelope: every byte-level and structural check of docs/limits-and-faults.md §3.3 with its
+// exact description, and the namespace helpers.
 
 #include <string>
 #include <utility>

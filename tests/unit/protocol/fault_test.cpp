@@ -1,5 +1,5 @@
-// The fault model (protocol.md §5): ErrorCode names and numbers, default faultcodes, and the
-// SOAP 1.1 / 1.2 fault envelopes both ways. Also the DeploymentAction name table.
+// The fault model (docs/protocol-notes.md §5): ErrorCode names and numbers, default faultcodes, and
+// the SOAP 1.1 / 1.2 fault envelopes both ways. Also the DeploymentAction name table.
 
 #include <string>
 #include <vector>

@@ -161,7 +161,7 @@ TEST(RequestParseTest, NilArraysAreAbsentAndArrayTypeIsIgnored) {
 }
 
 TEST(RequestParseTest, UnknownChildrenAreIgnored) {
-    // Live Microsoft Update clients send extra SyncUpdateParameters (protocol.md §11.4).
+    // Live Microsoft Update clients send extra SyncUpdateParameters (docs/protocol-notes.md §11.4).
     const auto r = parse_request(
         sync_updates("<SkipSoftwareSync>true</SkipSoftwareSync><FilterAppCategoryIds><int>1</int>"
                      "</FilterAppCategoryIds><SystemSpec><Device><HardwareIDs><string>PCI\\X</string>"

@@ -1,4 +1,4 @@
-// serialize_response: exact bytes of the response shapes of protocol.md §4 and §11; and
+// serialize_response: exact bytes of the response shapes of docs/protocol-notes.md §4 and §11; and
 // parse_response dispatch (expected wrapper, faults, wrong operation).
 
 #include <string>

@@ -1,5 +1,5 @@
-// The example trace of the MS-WUSP specification (protocol.md §9, fixtures/soap/valid) parses,
-// with the fields the spec shows.
+// The example trace of the MS-WUSP specification (docs/protocol-notes.md §9, fixtures/soap/valid)
+// parses, with the fields the spec shows.
 
 #include <string>
 

@@ -1,12 +1,12 @@
 #pragma once
 /// Diagnosis of a scenario's deployment data and the data-repair workaround of KB954960
-/// (kb954960.md §9, §13 "Mitigation B"):
+/// (docs/kb954960-lab.md §5.6):
 ///  - every revision with more than one deployment row applying to some client's group set
 ///    (the rows GetSyncInfo's deploymentTable.Add collides on);
 ///  - which client profiles the legacy model fails for (the in-process simulated client loop);
 ///  - the workaround: decline the update (WSUS semantics: all deployment rows of ALL its
 ///    revisions go, and declining a bundle declines the updates it bundles), optionally scripted
-///    as approve-then-decline, as Microsoft's workaround was.
+///    as approve-then-decline, as the published (expta) workaround was.
 /// Pure functions on values; thread-safe. Nothing here touches files.
 
 #include <cstddef>

@@ -1,8 +1,9 @@
 #pragma once
-/// The server side of SyncUpdates (protocol.md §7) as two interchangeable models:
-///  - legacy: WSUS 3.0 SP1 before KB954960; its per-request tables keyed by revision ID have .NET
-///    Hashtable.Add semantics, so a duplicate key fails the whole request (kb954960.md §6);
-///  - fixed: the reference model of KB954960; merges duplicate rows by a documented precedence and
+/// The server side of SyncUpdates (docs/protocol-notes.md §7) as two interchangeable models:
+///  - legacy: our reconstruction of WSUS 3.0 SP1 before KB954960; its per-request tables keyed by
+///    revision ID have .NET Hashtable.Add semantics, so a duplicate key fails the whole request
+///    (docs/kb954960-lab.md §5.3);
+///  - fixed: our model of the KB954960 fix; merges duplicate rows by a documented precedence and
 ///    reports every anomaly it resolved.
 /// Both are pure functions of (catalog, request); they are thread-safe and never throw on data.
 
@@ -58,7 +59,7 @@ struct duplicate_key_error {
     std::int32_t key_being_added = 0;
     /// "Item has already been added. Key in dictionary: '8862'  Key being added: '8862'"
     std::string message() const;
-    /// The GetSyncInfo stack frames of kb954960.md §2.4, one "at ..." line each.
+    /// The GetSyncInfo stack frames of docs/history.md §3.4, one "at ..." line each.
     std::vector<std::string> stack_frames() const;
 };
 
@@ -76,7 +77,7 @@ public:
 
 struct legacy_options {
     /// Whether the state table (built from the client's lists) also uses Add. Unknown in history;
-    /// off by default (kb954960.md §6.1, hypothesis D).
+    /// off by default (docs/kb954960-lab.md §5.3, hypothesis D).
     bool state_table_uses_add = false;
 };
 

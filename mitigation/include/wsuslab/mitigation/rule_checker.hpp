@@ -24,7 +24,7 @@ namespace wsuslab::mitigation {
 struct rule_descriptor {
     std::string_view id;     ///< e.g. "one-revision-per-update"
     std::string_view title;  ///< e.g. "at most one revision per UpdateID in NewUpdates"
-    std::string_view source; ///< e.g. "MS-WUSP §3.1.5.7; protocol.md §7.1"
+    std::string_view source; ///< e.g. "MS-WUSP §3.1.5.7; docs/protocol-notes.md §7.1"
 };
 
 /// Every rule, in report order. The ids never change once shipped.
@@ -49,8 +49,8 @@ struct checked_exchange {
 };
 
 struct rule_options {
-    /// The server is configured to answer faults with HTTP 200 (the 2008 log quirk,
-    /// kb954960.md §11.3). Only then is a fault with status 200 accepted.
+    /// The server is configured to answer faults with HTTP 200 (the status the advisory's 2008
+    /// client line prints, docs/kb954960-lab.md §7). Only then is a fault with status 200 accepted.
     bool fault_status_200_configured = false;
     /// The client's protocolVersion ("1.6", "1.8"...). When set and below 1.8, the Deployment
     /// fields AutoSelect/AutoDownload/SupersedenceBehavior/FlagBitmask must be absent.
@@ -79,9 +79,9 @@ std::vector<violation> check_exchange(const checked_exchange& e, const rule_opti
 std::vector<violation> check_run(const std::vector<checked_exchange>& run,
                                  const rule_options& o = {});
 
-/// The UpdateIdentity of a Core fragment (protocol.md §6.2): the first <UpdateIdentity> element
-/// with a GUID UpdateID and an integer RevisionNumber. nullopt when the text holds none or is not
-/// readable as a sequence of XML elements.
+/// The UpdateIdentity of a Core fragment (docs/protocol-notes.md §6.2): the first <UpdateIdentity>
+/// element with a GUID UpdateID and an integer RevisionNumber. nullopt when the text holds none or
+/// is not readable as a sequence of XML elements.
 std::optional<protocol::update_identity> core_update_identity(std::string_view core_xml);
 
 /// Whether `text` is a GUID in the MS-WUSP `guid` pattern (8-4-4-4-12 hex digits, no braces).

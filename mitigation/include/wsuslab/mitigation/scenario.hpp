@@ -48,7 +48,8 @@ struct revision {
     std::string localized_xml;      ///< generated LocalizedProperties fragment (en)
     std::vector<content_file> files;
     /// Console state, informational (the models read deployment rows only): an expired update
-    /// is auto-declined by WSUS, yet stray deployment rows may survive (kb954960.md §5.2).
+    /// is auto-declined by WSUS, yet stray deployment rows may survive (our inference,
+    /// docs/kb954960-lab.md §5.2).
     bool declined = false;
     bool expired = false;
     std::size_t line = 0;  ///< where it was declared in the scenario file
@@ -93,7 +94,7 @@ struct client_profile {
 
 struct server_info {
     std::string name = "WSUS";
-    std::string product_version = "3.1.6001.65";  ///< WSUS 3.0 SP1 before KB954960
+    std::string product_version = "3.1.6001.65";  ///< the lab's value for unpatched WSUS 3.0 SP1
     std::string protocol_version = "3.1";        ///< GetConfig ProtocolVersion
     std::string config_last_change;              ///< GetConfig LastChange
     bool registration_required = true;

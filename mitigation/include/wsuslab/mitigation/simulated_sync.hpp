@@ -1,11 +1,11 @@
 #pragma once
 /// An in-process simulated client that drives a GetSyncInfo model directly, without SOAP
-/// (protocol.md §8.3): software-pass rounds until NewUpdates comes back empty and not truncated,
-/// then (optionally) the driver pass. Every received revision lands in exactly one cache list:
-/// installed and non-leaf -> InstalledNonLeafUpdateIDs, driver -> CachedDriverIDs, anything
+/// (docs/protocol-notes.md §8.3): software-pass rounds until NewUpdates comes back empty and not
+/// truncated, then (optionally) the driver pass. Every received revision lands in exactly one cache
+/// list: installed and non-leaf -> InstalledNonLeafUpdateIDs, driver -> CachedDriverIDs, anything
 /// else -> OtherCachedUpdateIDs. Lists are re-derived from the cache before every round (the
 /// client re-evaluates applicability before each sync) and sent sorted by revision ID.
-/// A fault on any round aborts the whole sync, as it does in WUA (protocol.md §8.4).
+/// A fault on any round aborts the whole sync, as it does in WUA (docs/protocol-notes.md §8.4).
 /// Pure and synchronous; safe to run concurrently on one shared catalog and model.
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 #pragma once
 /// The simulated Windows Update Agent of 2008 (WUA 7.x with its ATL SOAP client) running one
-/// detection against a WSUS server, as protocol.md §8 describes:
+/// detection against a WSUS server, as docs/protocol-notes.md §8 describes:
 ///
 ///   GetConfig -> GetAuthorizationCookie (at AuthInfo/ServiceUrl) -> GetCookie
 ///   -> RegisterComputer (IsRegistrationRequired) -> SyncUpdates software rounds until NewUpdates
@@ -11,11 +11,11 @@
 /// Each received revision is classified by evaluating its Core applicability rules against the
 /// profile's machine_state: installed non-leaf -> InstalledNonLeafUpdateIDs, drivers ->
 /// CachedDriverIDs, everything else -> OtherCachedUpdateIDs. Faults are recovered as in
-/// protocol.md §8.4 (InvalidCookie/ServerChanged: new handshake + RefreshCache; ConfigChanged:
-/// GetConfig + new cookie; CookieExpired: new cookie with oldCookie; RegistrationRequired:
-/// RegisterComputer), at most `max_recoveries` times per detection. InternalServerError,
-/// ServerBusy and every other failure end the detection; the next one is scheduled
-/// `retry_delay` later and `retries` of them are replayed in simulated time.
+/// docs/protocol-notes.md §8.4 (InvalidCookie/ServerChanged: new handshake + RefreshCache;
+/// ConfigChanged: GetConfig + new cookie; CookieExpired: new cookie with oldCookie;
+/// RegistrationRequired: RegisterComputer), at most `max_recoveries` times per detection.
+/// InternalServerError, ServerBusy and every other failure end the detection; the next one is
+/// scheduled `retry_delay` later and `retries` of them are replayed in simulated time.
 ///
 /// The agent reads time only from the `clock` and writes the WindowsUpdate.log lines into the
 /// outcome; the caller decides where the log goes. Nothing throws: every problem is in the
@@ -35,7 +35,7 @@
 
 namespace wsuslab::client {
 
-/// The managed (WSUS) service ID WUA logs (kb954960.md §2.1).
+/// The managed (WSUS) service ID WUA logs (docs/history.md §3.1).
 inline constexpr std::string_view wsus_service_id = "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}";
 
 struct sync_options {
@@ -47,7 +47,7 @@ struct sync_options {
     mitigation::client_profile profile;
 
     /// Client protocolVersion sent in GetConfig and GetCookie: "1.6" is the WSUS 3.0 SP1-era
-    /// client (protocol.md §4.2, <11>).
+    /// client (docs/protocol-notes.md §4.2, <11>).
     std::string protocol_version = "1.6";
     /// Directory of the persistent cache; nullopt = in-memory only (a fresh client every run).
     std::optional<std::string> state_dir;
@@ -69,8 +69,9 @@ struct sync_options {
     bool download = false;
     /// Send ReportEventBatch (141 started, 147 finished / 148 failed) after each detection.
     bool report_events = true;
-    /// ATL behaviour (kb954960.md §11.3): look for a fault only in an HTTP 500 answer; a fault
-    /// body with 200 is then a parse error 0x8024400A. Off: a fault is a fault whatever the status.
+    /// ATL behaviour (docs/kb954960-lab.md §7): look for a fault only in an HTTP 500 answer; a
+    /// fault body with 200 is then a parse error 0x8024400A. Off: a fault is a fault whatever the
+    /// status.
     bool atl_strict_faults = false;
     /// Locales asked for in GetExtendedUpdateInfo (LocalizedProperties).
     std::vector<std::string> locales{"en"};

@@ -1,7 +1,7 @@
 #pragma once
-/// The simulated agent's persistent state (protocol.md §8.1): client ID, cached GetConfig
-/// result, cookie, registration, and every revision received with its Core XML, deployment,
-/// IsLeaf and last evaluated applicability state. Stored as JSON (nlohmann-json) in
+/// The simulated agent's persistent state (docs/protocol-notes.md §8.1): client ID, cached
+/// GetConfig result, cookie, registration, and every revision received with its Core XML,
+/// deployment, IsLeaf and last evaluated applicability state. Stored as JSON (nlohmann-json) in
 /// `<state dir>/wsuslab-client-cache.json`, so a second run is a differential sync.
 /// Plain values; no thread-safety.
 
@@ -20,7 +20,7 @@
 
 namespace wsuslab::client {
 
-/// The parts of GetConfig the agent keeps (protocol.md §4.2).
+/// The parts of GetConfig the agent keeps (docs/protocol-notes.md §4.2).
 struct cached_config {
     std::string last_change;
     bool is_registration_required = false;

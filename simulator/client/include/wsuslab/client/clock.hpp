@@ -1,7 +1,7 @@
 #pragma once
 /// Time for the simulated agent. The agent never reads the system clock directly: it asks a
-/// `clock`, so a whole detection (and the 5-hour retry of kb954960.md §10) runs in simulated
-/// time, deterministic and instantaneous. Times are UTC `time_point`s with millisecond
+/// `clock`, so a whole detection (and the 5-hour retry of docs/protocol-notes.md §8.1) runs in
+/// simulated time, deterministic and instantaneous. Times are UTC `time_point`s with millisecond
 /// precision; the WindowsUpdate.log shows them shifted by the client's UTC offset (local time).
 
 #include <chrono>

@@ -1,7 +1,7 @@
 #pragma once
-/// WU_E_PT_* HRESULTs (protocol.md §10.2) and how the 2008 agent (ATL Server SOAP client,
-/// protocol.md §10.1) derives them: SOAP faults by faultcode, HTTP errors by status, transport
-/// failures by kind. Constant data and pure functions; thread-safe.
+/// WU_E_PT_* HRESULTs (docs/protocol-notes.md §10.2) and how the 2008 agent (ATL Server SOAP
+/// client, docs/protocol-notes.md §10.1) derives them: SOAP faults by faultcode, HTTP errors by
+/// status, transport failures by kind. Constant data and pure functions; thread-safe.
 
 #include <cstdint>
 #include <string>
@@ -37,7 +37,7 @@ inline constexpr std::uint32_t invalid_url = 0x8024043A;
 inline constexpr std::uint32_t unexpected = 0x80244FFF;  ///< WU_E_PT_UNEXPECTED
 }  // namespace hr
 
-/// ATL SOAPCLIENT_ERROR values printed as "soap client error = N" (protocol.md §10.1).
+/// ATL SOAPCLIENT_ERROR values printed as "soap client error = N" (docs/protocol-notes.md §10.1).
 enum class soap_client_error : int {
     success = 0,
     initialize_error = 1,

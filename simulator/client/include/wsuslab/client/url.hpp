@@ -27,7 +27,8 @@ std::optional<url> parse_url(std::string_view text);
 
 /// Resolves `reference` against `base` as WUA does for AuthInfo/ServiceUrl: an absolute URL is
 /// returned as is, a path starting with '/' replaces the base path, anything else is appended to
-/// the base *origin* plus '/' (protocol.md §2.1: "a relative path appended to http://server:port/").
+/// the base *origin* plus '/' (docs/protocol-notes.md §2.1: the AuthInfo ServiceUrl is relative
+/// to the server's origin).
 std::string resolve_url(std::string_view base, std::string_view reference);
 
 /// Strips trailing '/' characters: "http://h:1/" -> "http://h:1".

@@ -1,5 +1,6 @@
 #pragma once
-/// WindowsUpdate.log in the format of the 2008 agent (kb954960.md §2.1, §11.1):
+/// WindowsUpdate.log in the format of the 2008 agent (docs/history.md §3.1;
+/// docs/kb954960-lab.md §6.1):
 ///
 ///   2008-06-13<TAB>19:59:56:617<TAB>788<TAB>ee4<TAB>PT<TAB>WARNING: SOAP Fault: 0x000190
 ///
@@ -32,7 +33,8 @@ struct log_line {
         return date == o.date && time == o.time && pid == o.pid && tid == o.tid &&
                component == o.component && text == o.text;
     }
-    /// "<component> <text>", the form kb954960.md quotes (`PT WARNING: PTError: 0x8024400e`).
+    /// "<component> <text>", the form published lines take (`PT WARNING: PTError: 0x8024400e`,
+    /// docs/history.md §3.3).
     std::string tagged() const { return component + " " + text; }
 };
 

@@ -1,8 +1,8 @@
 #pragma once
-/// Bytes <-> messages. Parsing runs every check of engineering.md §7.3 (strict UTF-8, no NUL, no
-/// DOCTYPE or PI, one Envelope root in the SOAP namespace, one Body, no Header, depth/children/
-/// attribute limits, namespace-resolved element names) and returns a typed error naming what is
-/// wrong; it never throws on bad input. Serializing emits elements in schema order.
+/// Bytes <-> messages. Parsing runs every check of docs/limits-and-faults.md §3.3 (strict UTF-8, no
+/// NUL, no DOCTYPE or PI, one Envelope root in the SOAP namespace, one Body, no Header,
+/// depth/children/attribute limits, namespace-resolved element names) and returns a typed error
+/// naming what is wrong; it never throws on bad input. Serializing emits elements in schema order.
 
 #include <cstddef>
 #include <optional>

@@ -1,6 +1,7 @@
 #pragma once
-/// The Core metadata fragment of an update revision (MS-WUSP §3.1.1.1, protocol.md §6.2): the
-/// text a server sends in SyncUpdates UpdateInfo/Xml and the simulated client reads back.
+/// The Core metadata fragment of an update revision (MS-WUSP §3.1.1.1;
+/// docs/protocol-notes.md §6.2): the text a server sends in SyncUpdates UpdateInfo/Xml and the
+/// simulated client reads back.
 ///
 ///   <UpdateIdentity UpdateID=".." RevisionNumber=".." /><Properties UpdateType="Software" />
 ///   <Relationships><Prerequisites>..</Prerequisites><BundledUpdates>..</BundledUpdates>

@@ -1,6 +1,6 @@
 #pragma once
-/// Reading a SOAP envelope safely (engineering.md §7.3) and namespace-aware navigation on top of
-/// pugixml, which itself only knows QNames. Shared by request and response parsing.
+/// Reading a SOAP envelope safely (docs/limits-and-faults.md §3.3) and namespace-aware navigation
+/// on top of pugixml, which itself only knows QNames. Shared by request and response parsing.
 
 #include <string_view>
 

@@ -1,6 +1,6 @@
 #pragma once
-/// The MS-WUSP fault model (protocol.md §5): a SOAP fault whose detail carries the unqualified
-/// elements ErrorCode / Message / ID / Method.
+/// The MS-WUSP fault model (docs/protocol-notes.md §5): a SOAP fault whose detail carries the
+/// unqualified elements ErrorCode / Message / ID / Method.
 
 #include <optional>
 #include <string>
@@ -28,7 +28,7 @@ std::string_view error_code_name(error_code code);
 std::optional<error_code> error_code_from_name(std::string_view name);
 
 /// The number WUA prints after the name in `ErrorCode:InternalServerError(5)`: the MS-WUSP table
-/// order counted from 1 (an inference, kb954960.md §2.2; only 5 is attested).
+/// order counted from 1 (an inference, docs/history.md §3.2; only 5 is attested).
 int error_code_log_number(error_code code);
 
 /// SOAP 1.1 faultcode local names (SOAP 1.2: Sender for client, Receiver for server).
@@ -36,7 +36,8 @@ enum class fault_code { version_mismatch, must_understand, client, server };
 
 std::string_view fault_code_name(fault_code code);  // "Client", "Server", ...
 
-/// protocol.md §5.4: soap:Server for InternalServerError and ServerBusy, soap:Client otherwise.
+/// docs/protocol-notes.md §5.4: soap:Server for InternalServerError and ServerBusy, soap:Client
+/// otherwise.
 fault_code default_fault_code(error_code code);
 
 /// A SOAP fault as sent or received. `error` is empty for envelope-level faults (malformed XML,

@@ -1,5 +1,5 @@
 #pragma once
-/// Every numeric limit of the protocol layer in one place (engineering.md §8). All are
+/// Every numeric limit of the protocol layer in one place (docs/limits-and-faults.md §4). All are
 /// configurable; the defaults are wsuslab's starting values.
 
 #include <cstddef>

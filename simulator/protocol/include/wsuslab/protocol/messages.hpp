@@ -1,7 +1,7 @@
 #pragma once
-/// Request and response types of every operation in protocol.md §4, and the variants that carry
-/// them through the codec. Member names follow the wire names in snake_case; optional members are
-/// the schema's minOccurs="0" elements.
+/// Request and response types of every operation in docs/protocol-notes.md §4, and the variants
+/// that carry them through the codec. Member names follow the wire names in snake_case; optional
+/// members are the schema's minOccurs="0" elements.
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-/// The services and operations of MS-WUSP (protocol.md §2.5, §4.0) and their wire names.
+/// The services and operations of MS-WUSP (docs/protocol-notes.md §2.5, §4.0) and their wire names.
 /// Everything here is constant data; no function allocates except where it returns std::string.
 
 #include <optional>
@@ -39,7 +39,7 @@ inline constexpr std::string_view reporting_ns = "http://www.microsoft.com/Softw
 /// The local name of the request wrapper, e.g. "SyncUpdates".
 std::string_view operation_name(operation op);
 
-/// The unquoted soapAction URI of protocol.md §2.5.
+/// The unquoted soapAction URI of docs/protocol-notes.md §2.5.
 std::string_view soap_action(operation op);
 
 service service_of(operation op);

@@ -1,8 +1,8 @@
 #pragma once
-/// Common MS-WUSP types (protocol.md §3, §4.6): cookies, identities, deployments, UpdateInfo and
-/// SyncInfo. Plain value types; optional members mirror minOccurs="0" so that a parse followed by
-/// a serialize reproduces what was on the wire. Date/time values stay strings (the wire text),
-/// because real clients send several lenient forms (protocol.md §2.3).
+/// Common MS-WUSP types (docs/protocol-notes.md §3, §4.6): cookies, identities, deployments,
+/// UpdateInfo and SyncInfo. Plain value types; optional members mirror minOccurs="0" so that a
+/// parse followed by a serialize reproduces what was on the wire. Date/time values stay strings
+/// (the wire text), because real clients send several lenient forms (docs/protocol-notes.md §2.3).
 
 #include <cstdint>
 #include <optional>
@@ -34,7 +34,7 @@ struct update_identity {
     std::int32_t revision_number = 0;
 };
 
-/// DeploymentAction (protocol.md §4.6).
+/// DeploymentAction (docs/protocol-notes.md §4.6).
 enum class deployment_action {
     optional_install,
     install,

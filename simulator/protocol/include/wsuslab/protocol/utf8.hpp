@@ -1,7 +1,7 @@
 #pragma once
 /// Strict UTF-8 (RFC 3629) and XML 1.0 character checks with byte offsets. pugixml validates
-/// neither (engineering.md §7.2), so the envelope reader runs these on the raw bytes first.
-/// Pure functions; thread-safe; no allocation except `sanitize_xml_text`.
+/// neither (docs/limits-and-faults.md §3.2), so the envelope reader runs these on the raw bytes
+/// first. Pure functions; thread-safe; no allocation except `sanitize_xml_text`.
 
 #include <cstddef>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
-/// Cookies the server can verify (protocol.md §3): an HMAC-SHA256 (OpenSSL) over a small binary
-/// payload, base64 in EncryptedData / CookieData. The key is drawn per server process, so a
+/// Cookies the server can verify (docs/protocol-notes.md §3): an HMAC-SHA256 (OpenSSL) over a small
+/// binary payload, base64 in EncryptedData / CookieData. The key is drawn per server process, so a
 /// cookie from another server (or one edited by a client) fails verification; the server
 /// identity GUID inside lets the service tell "issued by an earlier identity" (ServerChanged)
 /// from "not ours" (InvalidCookie). The payload is signed, not encrypted: it is readable by

@@ -2,8 +2,9 @@
 /// Transport configuration of the mock WSUS HTTP server: where it listens, TLS, threads, limits
 /// and timeouts. Beast-free, so the CLI and the tests can build one without pulling in Asio.
 ///
-/// Defaults follow engineering.md §8 (header 8 KiB, body 4 MiB as ASP.NET's maxRequestLength,
-/// 256 connections, nginx-like timeouts). Every value is configurable; tests inject tiny timeouts.
+/// Defaults follow docs/limits-and-faults.md §4 (header 8 KiB, body 4 MiB as ASP.NET's
+/// maxRequestLength, 256 connections, nginx-like timeouts). Every value is configurable; tests
+/// inject tiny timeouts.
 
 #include <chrono>
 #include <cstddef>

@@ -1,5 +1,6 @@
 #pragma once
-/// SoftwareDistribution.log in the WSUS 3.0 format (kb954960.md §2.4, §11.2):
+/// SoftwareDistribution.log in the WSUS 3.0 format (docs/history.md §3.4;
+/// docs/kb954960-lab.md §6.2):
 ///   `2008-06-14 02:59:57,642 UTC Error w3wp.12 ClientImplementation.SyncUpdates <message>`
 /// followed, for exceptions, by continuation lines ("at ..."). Timestamps are UTC from the
 /// injected clock, milliseconds after a comma.

@@ -35,7 +35,7 @@ struct service_options {
 
     /// GetSyncInfo model for groups without their own; nullopt = the scenario's default_model.
     std::optional<mitigation::model_kind> model;
-    /// Options of the legacy model (kb954960.md §6.1, hypothesis D).
+    /// Options of the legacy model (docs/kb954960-lab.md §5.3, hypothesis D).
     mitigation::legacy_options legacy;
 
     /// When set, every SOAP exchange is answered from recordings in this directory.
@@ -44,13 +44,13 @@ struct service_options {
     std::string record_dir;
 
     /// HTTP status of an application fault: 500 (SOAP 1.1 §6.2, default) or 200 (the status the
-    /// 2008 WUA log line prints, kb954960.md §11.3). Envelope-level faults always use 500.
+    /// 2008 WUA log line prints, docs/kb954960-lab.md §7). Envelope-level faults always use 500.
     int fault_status = 500;
 
     /// SoftwareDistribution.log path; empty = no log file (fault IDs are still kept).
     std::string log_path;
     log_level level = log_level::info;
-    /// The managed thread number in `w3wp.<n>` (kb954960.md §2.5).
+    /// The managed thread number in `w3wp.<n>` (docs/history.md §3.5).
     int log_thread_id = 12;
 
     /// Public base URL without a trailing slash, e.g. "http://wsusebc:8530". Used for the fault
