@@ -129,6 +129,11 @@ struct wsus_service::impl {
     detail::routed handle_soap(const http_request& request, std::string_view actor_path,
                                protocol::service expected);
     http_response fault_response(detail::soap_call& call, const detail::app_fault& fault);
+    /// A SOAP fault without MS-WUSP detail unless `error` is set (HTTP 500, or fault_status with
+    /// `error`), logged as ThrowException and counted.
+    detail::routed envelope_fault(const detail::soap_call& call, detail::routed out, protocol::fault_code code,
+                                  std::string faultstring, std::optional<protocol::error_code> error,
+                                  std::string message);
     // content.cpp
     http_response handle_content(const http_request& request, std::string_view path);
     // wsdl_documents.cpp
