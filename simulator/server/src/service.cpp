@@ -205,9 +205,11 @@ http_response wsus_service::handle(const http_request& request) {
     const auto started = std::chrono::steady_clock::now();
     detail::routed r;
     try {
-        // A SelfUpdate folder is served in replay mode too: its files are not in recordings.
+        // A SelfUpdate folder is served in replay mode too: its files are not in recordings. A
+        // POST without SOAPAction is refused as ASP.NET refuses it, whatever was recorded.
         const bool selfupdate = !impl_->selfupdate_root.empty() && is_selfupdate(request);
-        if (impl_->replayer && !is_monitoring(request) && !selfupdate) {
+        const bool no_action = request.method == "POST" && !request.header("SOAPAction");
+        if (impl_->replayer && !is_monitoring(request) && !selfupdate && !no_action) {
             r.response = impl_->replayer->respond(request);
             const auto action = request.header("SOAPAction");
             const auto op = action ? protocol::operation_from_action(*action) : std::nullopt;
