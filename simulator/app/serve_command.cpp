@@ -49,6 +49,7 @@ struct serve_args {
     std::string log;
     std::string log_level = "info";
     std::string base_url;
+    std::string selfupdate;
 };
 
 int startup_error(const std::string& message) {
@@ -143,6 +144,7 @@ int run_serve(const serve_args& a) {
     if (!a.base_url.empty()) {
         options.base_url = a.base_url;
     }
+    options.selfupdate_dir = a.selfupdate;
     auto created = server::wsus_service::create(std::move(options));
     if (auto const* error = std::get_if<std::string>(&created)) {
         return startup_error(*error);
@@ -194,6 +196,9 @@ int run_serve(const serve_args& a) {
     std::cout << http.url() << std::endl;
     std::cerr << "wsuslab serve: listening on " << http.url() << " with "
               << http.config().threads << " I/O thread(s); SIGINT or SIGTERM stops\n";
+    if (!a.selfupdate.empty()) {
+        std::cerr << "wsuslab serve: serving /selfupdate/... from " << a.selfupdate << "\n";
+    }
 
     int caught = 0;
     signals.async_wait([&caught](const boost::system::error_code& ec, int signal_number) {
@@ -273,6 +278,9 @@ command add_serve_command(CLI::App& app) {
         ->capture_default_str();
     s->add_option("--base-url", args->base_url,
                   "public base URL for WSDL and /Content links (default: the listening URL)");
+    s->add_option("--selfupdate", args->selfupdate,
+                  "serve /selfupdate/... (wuident.cab first) from DIR, a SelfUpdate folder copied from a real "
+                  "WSUS (docs/lab-guide.md); without it those paths are 404");
     c.run = [args] { return run_serve(*args); };
     return c;
 }

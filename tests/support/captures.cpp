@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
+#include <system_error>
 
 namespace wsuslab::test {
 namespace {
 
-std::string configured_dir() {
+std::filesystem::path configured_dir() {
     if (const char* env = std::getenv("WSUSLAB_CAPTURES_DIR"); env != nullptr && *env != '\0') {
         return env;
     }
@@ -16,16 +16,17 @@ std::string configured_dir() {
 
 }  // namespace
 
-std::optional<std::string> captures_dir() {
+std::optional<std::filesystem::path> captures_dir() {
     std::error_code ec;
-    std::string const dir = configured_dir();
-    if (std::filesystem::is_directory(dir, ec)) {
-        return dir;
+    std::filesystem::path dir = configured_dir();
+    if (!std::filesystem::is_directory(dir, ec)) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    return dir;
 }
 
-std::vector<std::string> capture_files(const std::string& dir, const std::vector<std::string>& parts) {
+std::vector<std::string> capture_files(const std::filesystem::path& dir,
+                                       const std::vector<std::string>& parts) {
     std::vector<std::string> out;
     std::error_code ec;
     for (auto const& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -40,7 +41,7 @@ std::vector<std::string> capture_files(const std::string& dir, const std::vector
 }
 
 std::string captures_missing_message() {
-    return "genuine captures not found at '" + configured_dir() +
+    return "genuine captures not found at '" + configured_dir().string() +
            "' (third-party data outside the repository; set WSUSLAB_CAPTURES_DIR to a copy of "
            "shared/captures to run this test)";
 }

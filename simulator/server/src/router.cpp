@@ -1,5 +1,6 @@
 // HTTP-level routing of the mock WSUS: paths matched case-insensitively (as IIS does), method
-// and Content-Type checks, then the SOAP endpoints, /Content, WSDL, /metrics and /healthz.
+// and Content-Type checks, then the SOAP endpoints, /Content, /selfupdate, WSDL, /metrics and
+// /healthz.
 
 #include <string>
 #include <string_view>
@@ -123,8 +124,17 @@ detail::routed wsus_service::impl::route(const http_request& request) {
         out.log_source = "ContentHandler.ProcessRequest";
         return out;
     }
+    if (lower == "/selfupdate" || lower.rfind("/selfupdate/", 0) == 0) {
+        out.response = handle_selfupdate(request, path);
+        // Microsoft's signed binaries stay out of recordings.
+        out.record = false;
+        out.metric_label = "SelfUpdate";
+        out.log_source = "SelfUpdateHandler.ProcessRequest";
+        return out;
+    }
     if (lower == "/metrics" || lower == "/healthz") {
         out.record = false;
+        out.quiet = true;
         out.metric_label = lower == "/metrics" ? "Metrics" : "Healthz";
         out.log_source = "WebServiceHandler." + out.metric_label;
         if (!is_get_or_head(request)) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <filesystem>
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
@@ -66,6 +67,36 @@ bool is_monitoring(const http_request& request) {
     return detail::ci_equal(path, "/metrics") || detail::ci_equal(path, "/healthz");
 }
 
+bool is_selfupdate(const http_request& request) {
+    const std::string path = detail::lower_copy(std::string_view(request.target).substr(0, request.target.find('?')));
+    return path == "/selfupdate" || path.rfind("/selfupdate/", 0) == 0;
+}
+
+// The canonical SelfUpdate folder, or why it cannot be served.
+std::variant<std::filesystem::path, std::string> selfupdate_root(const std::string& dir) {
+    std::error_code ec;
+    const std::filesystem::path root = std::filesystem::canonical(dir, ec);
+    if (ec) {
+        return "SelfUpdate folder '" + dir + "': " + ec.message();
+    }
+    if (!std::filesystem::is_directory(root, ec)) {
+        return "SelfUpdate folder '" + dir + "' is not a directory";
+    }
+    return root;
+}
+
+// Whether the folder holds wuident.cab at its top (any case), as a copied SelfUpdate tree does.
+bool has_wuident(const std::filesystem::path& root) {
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(root, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+        if (detail::ci_equal(it->path().filename().string(), "wuident.cab")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(service_options options) {
@@ -92,7 +123,17 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         return std::string("no scenario: give a scenario file (or a replay directory)");
     }
 
+    std::filesystem::path selfupdate;
+    if (!options.selfupdate_dir.empty()) {
+        auto root = selfupdate_root(options.selfupdate_dir);
+        if (auto* err = std::get_if<std::string>(&root)) {
+            return *err;
+        }
+        selfupdate = std::get<std::filesystem::path>(std::move(root));
+    }
+
     auto p = std::make_unique<impl>(std::move(options), cookie_codec::with_random_key());
+    p->selfupdate_root = selfupdate;
     const service_options& o = p->options;
     p->scenario = scenario;
     if (scenario) {
@@ -143,7 +184,16 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
                               std::string(mitigation::model_name(p->default_model))
                         : std::string("replay only");
     started += ", server identity " + p->identity + ", fault status " + std::to_string(o.fault_status);
+    if (!selfupdate.empty()) {
+        started += ", SelfUpdate folder " + selfupdate.string();
+    }
     p->log.write(log_line{log_severity::info, "WebService.Start", started, {}});
+    if (!selfupdate.empty() && !has_wuident(selfupdate)) {
+        p->log.write(log_line{log_severity::warning, "WebService.Start",
+                              "SelfUpdate folder " + selfupdate.string() +
+                                  " has no wuident.cab at its top: agents ask for /selfupdate/wuident.cab first",
+                              {}});
+    }
     return std::unique_ptr<wsus_service>(new wsus_service(std::move(p)));
 }
 
@@ -155,7 +205,11 @@ http_response wsus_service::handle(const http_request& request) {
     const auto started = std::chrono::steady_clock::now();
     detail::routed r;
     try {
-        if (impl_->replayer && !is_monitoring(request)) {
+        // A SelfUpdate folder is served in replay mode too: its files are not in recordings. A
+        // POST without SOAPAction is refused as ASP.NET refuses it, whatever was recorded.
+        const bool selfupdate = !impl_->selfupdate_root.empty() && is_selfupdate(request);
+        const bool no_action = request.method == "POST" && !request.header("SOAPAction");
+        if (impl_->replayer && !is_monitoring(request) && !selfupdate && !no_action) {
             r.response = impl_->replayer->respond(request);
             const auto action = request.header("SOAPAction");
             const auto op = action ? protocol::operation_from_action(*action) : std::nullopt;
@@ -179,7 +233,7 @@ http_response wsus_service::handle(const http_request& request) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     impl_->metrics.record_request(r.metric_label, r.response.status, seconds);
 
-    const bool log_request = r.record || impl_->log.verbose();
+    const bool log_request = !r.quiet || impl_->log.verbose();
     if (log_request && impl_->log.enabled(log_severity::info)) {
         std::string line = request.method + " " + request.target;
         if (!request.remote_address.empty()) {

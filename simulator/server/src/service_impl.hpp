@@ -2,8 +2,10 @@
 // The private state of wsus_service and the seams between its translation units: the router
 // (HTTP level), the SOAP endpoint (parse, dispatch, faults, log) and the operation handlers.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <deque>
 #include <map>
 #include <memory>
@@ -82,7 +84,8 @@ struct routed {
     http_response response;
     std::string metric_label;  ///< operation name or Content, WSDL, ...
     std::string model;         ///< GetSyncInfo model that answered, "" if none
-    bool record = true;        ///< false for /metrics and /healthz
+    bool record = true;        ///< false for /metrics, /healthz and /selfupdate
+    bool quiet = false;        ///< /metrics and /healthz: request line only at verbose
     std::string log_source;    ///< Class.Method of the per-request Info line
     std::string client_id;     ///< "" when unknown
     std::vector<std::string> detail;  ///< verbose-level facts
@@ -103,6 +106,10 @@ struct wsus_service::impl {
     metrics_registry metrics;
     std::shared_ptr<exchange_recorder> recorder;
     std::shared_ptr<exchange_replayer> replayer;
+
+    std::filesystem::path selfupdate_root;  // canonical; empty = no SelfUpdate folder served
+    std::atomic<bool> selfupdate_hint_logged{false};
+    static constexpr std::uint64_t max_selfupdate_file = std::uint64_t{256} << 20;
 
     mutable std::mutex mutex;  // guards everything below
     std::string identity;
@@ -129,8 +136,16 @@ struct wsus_service::impl {
     detail::routed handle_soap(const http_request& request, std::string_view actor_path,
                                protocol::service expected);
     http_response fault_response(detail::soap_call& call, const detail::app_fault& fault);
+    /// A SOAP fault without MS-WUSP detail unless `error` is set (HTTP 500, or fault_status with
+    /// `error`), logged as ThrowException and counted.
+    detail::routed envelope_fault(const detail::soap_call& call, detail::routed out, protocol::fault_code code,
+                                  std::string faultstring, std::optional<protocol::error_code> error,
+                                  std::string message);
     // content.cpp
     http_response handle_content(const http_request& request, std::string_view path);
+    /// GET/HEAD /selfupdate/...: a file of the SelfUpdate folder (`path` starts with
+    /// "/selfupdate", any case), or 404/400 naming why not.
+    http_response handle_selfupdate(const http_request& request, std::string_view path);
     // wsdl_documents.cpp
     http_response handle_wsdl(protocol::service s, std::string_view path);
 

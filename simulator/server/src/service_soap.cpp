@@ -1,11 +1,13 @@
 // The SOAP endpoints: parse with the protocol codec, dispatch to the operation, serialize the
 // answer, and turn faults into SOAP faults with a fresh ID shared with SoftwareDistribution.log.
 
+#include <cstdio>
 #include <string>
 
 #include <wsuslab/protocol/codec.hpp>
 
 #include "service_impl.hpp"
+#include "service_time.hpp"
 #include "targeting.hpp"
 
 namespace wsuslab::server {
@@ -27,6 +29,49 @@ std::string canonical_log_source(protocol::operation op) {
 namespace {
 
 constexpr std::string_view soap_content_type = "text/xml; charset=utf-8";
+
+// ASP.NET's ASMX refuses a SOAP 1.1 request without the SOAPAction header before it reads the
+// body; we keep its sentence and name the header (docs/limits-and-faults.md).
+constexpr std::string_view missing_action_text =
+    "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
+    "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.";
+
+// The header value as a fault may quote it: surrounding quotes dropped, at most 200 bytes, bytes
+// outside printable ASCII written as \xNN.
+std::string printable_action(std::string_view action) {
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') {
+        action = action.substr(1, action.size() - 2);
+    }
+    std::string out;
+    for (const char ch : action.substr(0, 200)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7F) {
+            out += ch;
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+            out += buf;
+        }
+    }
+    return action.size() > 200 ? out + "..." : out;
+}
+
+// What ASMX checks before reading the body: the SOAPAction is present and names an operation
+// this server offers. StartCategoryScan exists only from protocol 3.2, so a 3.0/3.1 server does
+// not recognize its action, like any unknown one (docs/limits-and-faults.md).
+std::optional<std::string> action_problem(std::optional<std::string_view> action,
+                                          const mitigation::scenario* scenario) {
+    if (!action) {
+        return std::string(missing_action_text);
+    }
+    const auto op = protocol::operation_from_action(*action);
+    const bool offered = op && (*op != protocol::operation::start_category_scan || scenario == nullptr ||
+                                detail::version_at_least(scenario->server.protocol_version, 3, 2));
+    if (offered) {
+        return std::nullopt;
+    }
+    return "Server did not recognize the value of HTTP Header SOAPAction: " + printable_action(*action) + ".";
+}
 
 std::string describe(const protocol::parse_error& e) {
     std::string text = e.description;
@@ -73,6 +118,39 @@ http_response wsus_service::impl::fault_response(detail::soap_call& call, const 
     return r;
 }
 
+detail::routed wsus_service::impl::envelope_fault(const detail::soap_call& call, detail::routed out,
+                                                  protocol::fault_code code, std::string faultstring,
+                                                  std::optional<protocol::error_code> error, std::string message) {
+    protocol::soap_fault f;
+    f.code = code;
+    f.faultstring = std::move(faultstring);
+    f.faultactor = call.state.base_url + call.actor_path;
+    if (error) {
+        f.error = std::string(protocol::error_code_name(*error));
+    }
+    f.message = std::move(message);
+    f.id = random_guid();
+    f.method = call.soap_action;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        fault_ids.push_back(f.id);
+        while (fault_ids.size() > max_kept_fault_ids) {
+            fault_ids.pop_front();
+        }
+    }
+    log.write(log_line{log_severity::warning, "SoapUtilities.CreateException",
+                       "ThrowException: actor = " + *f.faultactor + ", ID=" + f.id + ", ErrorCode=" +
+                           f.error.value_or(std::string(protocol::fault_code_name(code))) +
+                           ", Message=" + (f.message.empty() ? f.faultstring : f.message) + ", Client=?",
+                       {}});
+    metrics.record_fault(f.error.value_or("none"));
+    out.response.status = error ? options.fault_status : 500;
+    out.response.set_header("Content-Type", std::string(soap_content_type));
+    out.response.body = protocol::serialize_fault(f);
+    out.detail.push_back("fault=" + f.faultstring);
+    return out;
+}
+
 detail::routed wsus_service::impl::handle_soap(const http_request& request, std::string_view actor_path,
                                                protocol::service expected) {
     detail::soap_call call{request};
@@ -82,44 +160,20 @@ detail::routed wsus_service::impl::handle_soap(const http_request& request, std:
     call.now_ms = now_ms();
     call.state = snapshot();
 
-    detail::routed out;
-    const auto action_op = action ? protocol::operation_from_action(*action) : std::nullopt;
-    out.metric_label = action_op ? std::string(protocol::operation_name(*action_op)) : std::string("Unknown");
-    out.log_source = action_op ? detail::canonical_log_source(*action_op) : std::string("WebServiceHandler.ProcessRequest");
-
     // An envelope-level or parameter-level problem: a SOAP fault naming it, nothing else changes.
+    detail::routed out;
     auto soap_error = [&](protocol::fault_code code, std::string faultstring,
                           std::optional<protocol::error_code> error, std::string message) {
-        protocol::soap_fault f;
-        f.code = code;
-        f.faultstring = std::move(faultstring);
-        f.faultactor = call.state.base_url + std::string(actor_path);
-        if (error) {
-            f.error = std::string(protocol::error_code_name(*error));
-        }
-        f.message = std::move(message);
-        f.id = random_guid();
-        f.method = call.soap_action;
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            fault_ids.push_back(f.id);
-            while (fault_ids.size() > max_kept_fault_ids) {
-                fault_ids.pop_front();
-            }
-        }
-        log.write(log_line{log_severity::warning, "SoapUtilities.CreateException",
-                           "ThrowException: actor = " + *f.faultactor + ", ID=" + f.id + ", ErrorCode=" +
-                               f.error.value_or(std::string(protocol::fault_code_name(code))) +
-                               ", Message=" + (f.message.empty() ? f.faultstring : f.message) +
-                               ", Client=?",
-                           {}});
-        metrics.record_fault(f.error.value_or("none"));
-        out.response.status = error ? options.fault_status : 500;
-        out.response.set_header("Content-Type", std::string(soap_content_type));
-        out.response.body = protocol::serialize_fault(f);
-        out.detail.push_back("fault=" + f.faultstring);
-        return out;
+        return envelope_fault(call, std::move(out), code, std::move(faultstring), error, std::move(message));
     };
+    out.metric_label = "Unknown";
+    out.log_source = "WebServiceHandler.ProcessRequest";
+    if (auto problem = action_problem(action, scenario.get())) {
+        return soap_error(protocol::fault_code::client, std::move(*problem), std::nullopt, "");
+    }
+    const protocol::operation action_op = *protocol::operation_from_action(*action);
+    out.metric_label = std::string(protocol::operation_name(action_op));
+    out.log_source = detail::canonical_log_source(action_op);
 
     auto parsed = protocol::parse_request(request.body, action, options.limits);
     if (!parsed) {

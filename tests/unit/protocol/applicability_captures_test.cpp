@@ -57,11 +57,11 @@ TEST(ApplicabilityCapturesTest, EveryGenuineCoreFragmentIsReadAndEvaluated) {
         GTEST_SKIP() << test::captures_missing_message();
     }
     auto const files = test::capture_files(*dir, {"SyncUpdates", ".resp.xml"});
-    ASSERT_FALSE(files.empty()) << "no *SyncUpdates*.resp.xml in " << *dir;
+    ASSERT_FALSE(files.empty()) << "no *SyncUpdates*.resp.xml in " << dir->string();
     std::size_t revisions = 0;
     for (auto const& name : files) {
         SCOPED_TRACE(name);
-        for (auto const& fragment : core_fragments(read_file(*dir + "/" + name))) {
+        for (auto const& fragment : core_fragments(read_file((*dir / name).string()))) {
             ++revisions;
             auto const parsed = parse_core_with_rules(fragment);
             if (auto const* e = std::get_if<core_fragment_error>(&parsed)) {

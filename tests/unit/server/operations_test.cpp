@@ -116,13 +116,17 @@ TEST_F(OperationsTest, GetAuthorizationCookieRejectsABadClientIdWithInternalServ
 }
 
 TEST_F(OperationsTest, StartCategoryScanIsNotOfferedByAProtocol31Server) {
+    // A 3.0 SP1 server has no such web method: ASMX does not recognize the SOAPAction.
     protocol::start_category_scan_request r;
     r.requested_categories = std::vector<protocol::category_relationship>{};
     auto [status, f] = h.fault(r);
     EXPECT_EQ(status, 500);
     EXPECT_EQ(f.code, protocol::fault_code::client);
-    EXPECT_EQ(f.faultstring, "StartCategoryScan is not offered by a server of protocol version 3.1 (it needs 3.2)");
+    EXPECT_EQ(f.faultstring,
+              "Server did not recognize the value of HTTP Header SOAPAction: "
+              "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/StartCategoryScan.");
     EXPECT_EQ(f.error, std::nullopt);
+    EXPECT_THAT(h.svc().metrics_text(), HasSubstr("wsuslab_requests_total{operation=\"Unknown\",status=\"500\"} 1\n"));
 }
 
 TEST_F(OperationsTest, StartCategoryScanFollowsTheAlgorithmOnA32Server) {

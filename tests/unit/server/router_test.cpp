@@ -1,5 +1,5 @@
 // HTTP-level behaviour of wsus_service: case-insensitive paths, 404, 405 with Allow, 415 with
-// WCF's wording, SOAP parse errors as faults, operations posted to the wrong service, the WSDL
+// WCF's wording, a missing or unknown SOAPAction as ASMX refuses it, SOAP parse errors as faults, operations posted to the wrong service, the WSDL
 // documents, /healthz and /metrics.
 
 #include <gmock/gmock.h>
@@ -76,6 +76,91 @@ TEST_F(RouterTest, WrongContentTypeIs415InWcfWording) {
     EXPECT_EQ(r.status, 415);
     EXPECT_EQ(r.body, "Cannot process the message because the content type '' was not the expected type "
                       "'text/xml; charset=utf-8'.");
+}
+
+// A POST to a SOAP endpoint with a Content-Type that passes and no SOAPAction header.
+http_request without_action(std::string body, std::string content_type = "text/xml; charset=utf-8") {
+    http_request req;
+    req.method = "POST";
+    req.target = "/ClientWebService/client.asmx";
+    req.headers = {{"Content-Type", std::move(content_type)}};
+    req.body = std::move(body);
+    return req;
+}
+
+constexpr const char* missing_action_fault =
+    "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
+    "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.";
+
+TEST_F(RouterTest, MissingSoapActionIsAClientFaultNamingTheHeader) {
+    const http_response r = h.svc().handle(without_action(get_config_body));
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.header("Content-Type"), std::optional<std::string_view>("text/xml; charset=utf-8"));
+    auto f = protocol::parse_fault(r.body);
+    ASSERT_TRUE(f.ok()) << r.body;
+    EXPECT_EQ(f.value().code, protocol::fault_code::client);
+    EXPECT_EQ(f.value().faultstring, missing_action_fault);
+    EXPECT_EQ(f.value().faultactor, std::optional<std::string>("http://wsusebc/ClientWebService/client.asmx"));
+    EXPECT_EQ(f.value().error, std::nullopt);
+    EXPECT_EQ(h.svc().last_fault_ids().size(), 1U);
+    EXPECT_THAT(h.svc().metrics_text(), HasSubstr("wsuslab_requests_total{operation=\"Unknown\",status=\"500\"} 1\n"));
+    // The header is checked before the body is read, as ASMX routes before it deserializes.
+    auto malformed = protocol::parse_fault(h.svc().handle(without_action("<soap:Envelope>")).body);
+    ASSERT_TRUE(malformed.ok());
+    EXPECT_EQ(malformed.value().faultstring, missing_action_fault);
+}
+
+TEST_F(RouterTest, MissingSoapActionIsRefusedWhateverTheEnvelopeVersion) {
+    // text/xml is SOAP 1.1's binding, which carries the action in SOAPAction; the answer is a
+    // SOAP 1.1 fault even for a SOAP 1.2 envelope.
+    const std::string soap12 = protocol::serialize_request(protocol::get_config_request{std::string("1.6")},
+                                                           protocol::soap_version::v1_2);
+    const http_response r = h.svc().handle(without_action(soap12));
+    EXPECT_EQ(r.status, 500);
+    EXPECT_THAT(r.body, HasSubstr("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""));
+    auto f = protocol::parse_fault(r.body);
+    ASSERT_TRUE(f.ok()) << r.body;
+    EXPECT_EQ(f.value().faultstring, missing_action_fault);
+    // SOAP 1.2's own binding (application/soap+xml with action=) stays unsupported.
+    http_request soap12_binding = without_action(
+        soap12, "application/soap+xml; charset=utf-8; action=\"" +
+                    std::string(protocol::soap_action(protocol::operation::get_config)) + "\"");
+    EXPECT_EQ(h.svc().handle(soap12_binding).status, 415);
+}
+
+TEST_F(RouterTest, UnknownSoapActionIsNotRecognizedInAsmxWords) {
+    auto faultstring = [&](const std::string& action) {
+        SCOPED_TRACE(action);
+        const http_response r = soap("/ClientWebService/client.asmx", get_config_body, "text/xml", action);
+        EXPECT_EQ(r.status, 500);
+        auto f = protocol::parse_fault(r.body);
+        if (!f.ok()) {
+            ADD_FAILURE() << r.body;
+            return std::string();
+        }
+        EXPECT_EQ(f.value().code, protocol::fault_code::client);
+        EXPECT_EQ(f.value().error, std::nullopt);
+        return f.value().faultstring;
+    };
+    EXPECT_EQ(faultstring("\"http://example.com/Foo\""),
+              "Server did not recognize the value of HTTP Header SOAPAction: http://example.com/Foo.");
+    EXPECT_EQ(faultstring("http://example.com/Foo"),
+              "Server did not recognize the value of HTTP Header SOAPAction: http://example.com/Foo.");
+    // ASMX routes on the value, so an empty one is not recognized either: every endpoint here
+    // has several operations, so the request URI alone names none.
+    EXPECT_EQ(faultstring("\"\""), "Server did not recognize the value of HTTP Header SOAPAction: .");
+    EXPECT_EQ(faultstring(""), "Server did not recognize the value of HTTP Header SOAPAction: .");
+    EXPECT_EQ(faultstring("a\x01\xC3"), "Server did not recognize the value of HTTP Header SOAPAction: a\\x01\\xC3.");
+    EXPECT_EQ(faultstring(std::string(300, 'x')),
+              "Server did not recognize the value of HTTP Header SOAPAction: " + std::string(200, 'x') + "....");
+}
+
+TEST_F(RouterTest, KnownSoapActionThatDisagreesWithTheBodyIsStillACodecFault) {
+    const http_response r = soap("/ClientWebService/client.asmx", get_config_body, "text/xml",
+                                 quoted_action(protocol::operation::sync_updates));
+    auto f = protocol::parse_fault(r.body);
+    ASSERT_TRUE(f.ok()) << r.body;
+    EXPECT_THAT(f.value().faultstring, HasSubstr("does not match Body element GetConfig"));
 }
 
 TEST_F(RouterTest, MalformedXmlIsAClientFaultNamingTheByteOffset) {

@@ -65,5 +65,37 @@ TEST(ServiceReplayTest, ReplayWithoutAScenarioNeedsNoScenarioFile) {
     ASSERT_TRUE(std::holds_alternative<std::unique_ptr<wsus_service>>(created)) << std::get<std::string>(created);
 }
 
+TEST(ServiceReplayTest, ARequestWithoutSoapActionIsRefusedBeforeTheRecordingIsAsked) {
+    temp_dir dir;
+    {
+        service_options rec;
+        rec.record_dir = dir.path();
+        service_harness h(rec);
+        ASSERT_TRUE(h.ok());
+        h.last_change();
+    }
+    service_options play;
+    play.replay_dir = dir.path();
+    service_harness h(play);
+    ASSERT_TRUE(h.ok());
+    http_request req;
+    req.method = "POST";
+    req.target = "/ClientWebService/client.asmx";
+    req.headers = {{"Content-Type", "text/xml; charset=utf-8"}};
+    req.body = protocol::serialize_request(protocol::get_config_request{std::string("1.6")});
+    const http_response r = h.svc().handle(req);
+    EXPECT_EQ(r.status, 500);
+    auto f = protocol::parse_fault(r.body);
+    ASSERT_TRUE(f.ok()) << r.body;
+    EXPECT_EQ(f.value().faultstring,
+              "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
+              "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.");
+    // With its header the same request is still answered from the recording.
+    EXPECT_EQ(h.call<protocol::get_config_response>(protocol::get_config_request{std::string("1.6")})
+                  .result.value_or(protocol::config{})
+                  .last_change,
+              "2008-06-11T17:42:05.000Z");
+}
+
 }  // namespace
 }  // namespace wsuslab::server::test

@@ -47,6 +47,10 @@ struct service_options {
     /// 2008 WUA log line prints, docs/kb954960-lab.md §7). Envelope-level faults always use 500.
     int fault_status = 500;
 
+    /// A SelfUpdate folder copied from a real WSUS (docs/lab-guide.md): GET/HEAD /selfupdate/...
+    /// serve its files (paths case-insensitive, as IIS on NTFS). Empty = /selfupdate/... is 404.
+    std::string selfupdate_dir;
+
     /// SoftwareDistribution.log path; empty = no log file (fault IDs are still kept).
     std::string log_path;
     log_level level = log_level::info;
