@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/coroutine/attributes.hpp>
 
@@ -129,7 +130,7 @@ void record(fleet_state& s, const fleet_client& who, const sync_outcome& out) {
     }
 }
 
-void run_client(fleet_state& s, net::io_context& loop, const net::yield_context& yield, std::size_t index) {
+void run_client(fleet_state& s, net::io_context& loop, const detail::fleet_yield& yield, std::size_t index) {
     fleet_client const who = fleet_client_at(s.opt, index);
     sync_options o = s.templates[who.member];
     o.profile.client_id = who.client_id;
@@ -159,7 +160,7 @@ void run_client(fleet_state& s, net::io_context& loop, const net::yield_context&
 }
 
 // One slot: runs clients one after the other until the shard is exhausted.
-void run_slot(fleet_state& s, net::io_context& loop, const net::yield_context& yield) {
+void run_slot(fleet_state& s, net::io_context& loop, const detail::fleet_yield& yield) {
     net::steady_timer timer(loop);
     for (;;) {
         if (s.abort.load()) {
@@ -246,7 +247,8 @@ std::variant<fleet_result, std::string> run_fleet(const fleet_options& options) 
         workers.emplace_back([&, slots] {
             net::io_context loop(1);
             for (std::size_t k = 0; k < slots; ++k) {
-                net::spawn(loop, [&](net::yield_context yield) { run_slot(s, loop, yield); },
+                net::spawn(net::bind_executor(loop.get_executor(), &detail::fleet_coroutine_done),
+                           [&](const detail::fleet_yield& yield) { run_slot(s, loop, yield); },
                            boost::coroutines::attributes(options.stack_bytes));
             }
             loop.run();

@@ -24,6 +24,8 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
+// Streams on the concrete io_context executor: no type-erased executor on every operation.
+using tcp_stream = beast::basic_stream<tcp, net::io_context::executor_type>;
 
 transport_error make_error(transport_error_kind kind, std::string message,
                            std::optional<std::uint32_t> hresult = std::nullopt) {
@@ -98,7 +100,7 @@ fleet_network::fleet_network(http_transport_options options, fleet_counters& cou
 }
 
 tcp::resolver::results_type fleet_network::resolve(const std::string& host, std::uint16_t port,
-                                                   net::io_context& loop, net::yield_context yield,
+                                                   net::io_context& loop, fleet_yield yield,
                                                    error_code& ec) {
     std::string const key = host + ":" + std::to_string(port);
     {
@@ -119,8 +121,8 @@ tcp::resolver::results_type fleet_network::resolve(const std::string& host, std:
 
 struct coroutine_transport::connection {
     std::string key;  // which origin (and route) the open connection serves
-    std::unique_ptr<beast::tcp_stream> plain;
-    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+    std::unique_ptr<tcp_stream> plain;
+    std::unique_ptr<beast::ssl_stream<tcp_stream>> secure;
     beast::flat_buffer buffer;
 
     bool open() const { return plain || secure; }
@@ -139,8 +141,14 @@ struct coroutine_transport::connection {
     }
 };
 
-coroutine_transport::coroutine_transport(fleet_network& network, net::io_context& loop, net::yield_context yield)
-    : net_(network), loop_(loop), yield_(std::move(yield)), conn_(std::make_unique<connection>()) {}
+void fleet_coroutine_done() {}
+
+coroutine_transport::coroutine_transport(fleet_network& network, net::io_context& loop, fleet_yield yield)
+    : net_(network), loop_(loop), yield_(std::move(yield)), conn_(std::make_unique<connection>()) {
+    // Room for a whole SyncUpdates page per read: Beast's default growth reads 512 bytes at a
+    // time at first, several recvmsg calls per answer.
+    conn_->buffer.reserve(64 * 1024);
+}
 
 coroutine_transport::~coroutine_transport() { close(); }
 
@@ -151,14 +159,14 @@ namespace {
 struct exchange_context {
     fleet_network& net;
     net::io_context& loop;
-    net::yield_context yield;
+    fleet_yield yield;
     coroutine_transport::connection& conn;
 };
 
 std::string why(const error_code& ec) { return ec == beast::error::timeout ? "timed out" : ec.message(); }
 
 // CONNECT host:port through the proxy; any 2xx opens the tunnel.
-std::optional<transport_error> tunnel(exchange_context& x, beast::tcp_stream& stream, const url& u) {
+std::optional<transport_error> tunnel(exchange_context& x, tcp_stream& stream, const url& u) {
     auto const& opt = x.net.options();
     auto const& proxy = *x.net.proxy();
     http::request<http::empty_body> req{http::verb::connect, u.authority(), 11};
@@ -186,11 +194,11 @@ std::optional<transport_error> tunnel(exchange_context& x, beast::tcp_stream& st
     return std::nullopt;
 }
 
-std::optional<transport_error> start_tls(exchange_context& x, std::unique_ptr<beast::tcp_stream> stream, const url& u) {
+std::optional<transport_error> start_tls(exchange_context& x, std::unique_ptr<tcp_stream> stream, const url& u) {
     if (!x.net.tls_setup_error().empty()) {
         return make_error(transport_error_kind::tls_failed, x.net.tls_setup_error());
     }
-    auto tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), x.net.tls());
+    auto tls = std::make_unique<beast::ssl_stream<tcp_stream>>(std::move(*stream), x.net.tls());
     // SNI for host names only (RFC 6066); SSL_set_tlsext_host_name is a macro with a C cast.
     error_code addr_ec;
     net::ip::make_address(u.host, addr_ec);
@@ -220,7 +228,7 @@ std::optional<transport_error> connect(exchange_context& x, const url& u) {
         return make_error(transport_error_kind::name_not_resolved,
                           "cannot resolve " + std::string(proxy ? "proxy " : "") + hop.host + ": " + ec.message());
     }
-    auto stream = std::make_unique<beast::tcp_stream>(x.loop);
+    auto stream = std::make_unique<tcp_stream>(x.loop.get_executor());
     stream->expires_after(x.net.options().connect_timeout);
     stream->async_connect(endpoints, x.yield[ec]);
     if (ec) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/spawn.hpp>
@@ -28,6 +29,13 @@
 #include <wsuslab/protocol/operations.hpp>
 
 namespace wsuslab::client::detail {
+
+/// The coroutines' yield context. The fleet spawns them with a handler bound to the plain
+/// io_context executor rather than an executor (which would wrap each in a strand behind a
+/// type-erased executor): each loop has one thread, so there is nothing to serialise.
+void fleet_coroutine_done();
+using fleet_yield = boost::asio::basic_yield_context<
+    boost::asio::executor_binder<void (*)(), boost::asio::io_context::executor_type>>;
 
 /// Counters every client's transport adds to, read by the progress line while the fleet runs.
 /// Relaxed atomics: each is an independent tally.
@@ -61,7 +69,7 @@ public:
     /// Cached resolution of host:port; resolves (suspending the coroutine) on the first use.
     boost::asio::ip::tcp::resolver::results_type resolve(const std::string& host, std::uint16_t port,
                                                          boost::asio::io_context& loop,
-                                                         boost::asio::yield_context yield,
+                                                         fleet_yield yield,
                                                          boost::system::error_code& ec);
 
 private:
@@ -79,7 +87,7 @@ private:
 class coroutine_transport final : public transport {
 public:
     coroutine_transport(fleet_network& network, boost::asio::io_context& loop,
-                        boost::asio::yield_context yield);
+                        fleet_yield yield);
     ~coroutine_transport() override;
     coroutine_transport(const coroutine_transport&) = delete;
     coroutine_transport& operator=(const coroutine_transport&) = delete;
@@ -100,7 +108,7 @@ private:
 
     fleet_network& net_;
     boost::asio::io_context& loop_;
-    boost::asio::yield_context yield_;
+    fleet_yield yield_;
     std::unique_ptr<connection> conn_;
 };
 

@@ -1,7 +1,10 @@
 #include <wsuslab/server/service.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
+
+#include <openssl/sha.h>
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
@@ -60,6 +63,20 @@ std::string strip_trailing_slashes(std::string url) {
     return url;
 }
 
+// The server identity of replicas sharing a cookie key: a GUID-shaped digest of the key, so
+// every replica started with the same key issues and accepts the same identity.
+std::string identity_from_key(const std::string& key) {
+    std::string const input = "wsuslab server identity\n" + key;
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), d);
+    d[6] = static_cast<unsigned char>((d[6] & 0x0FU) | 0x40U);
+    d[8] = static_cast<unsigned char>((d[8] & 0x3FU) | 0x80U);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
+                  d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+    return buf;
+}
+
 bool is_monitoring(const http_request& request) {
     std::string_view path = request.target;
     path = path.substr(0, path.find('?'));
@@ -92,7 +109,11 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         return std::string("no scenario: give a scenario file (or a replay directory)");
     }
 
-    auto p = std::make_unique<impl>(std::move(options), cookie_codec::with_random_key());
+    if (!options.cookie_key.empty() && options.cookie_key.size() < 16) {
+        return std::string("cookie key must hold at least 16 bytes");
+    }
+    cookie_codec codec = options.cookie_key.empty() ? cookie_codec::with_random_key() : cookie_codec(options.cookie_key);
+    auto p = std::make_unique<impl>(std::move(options), std::move(codec));
     const service_options& o = p->options;
     p->scenario = scenario;
     if (scenario) {
@@ -109,7 +130,7 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         p->fixed_model = mitigation::make_fixed_model();
     }
 
-    p->identity = random_guid();
+    p->identity = o.cookie_key.empty() ? random_guid() : identity_from_key(o.cookie_key);
     p->base_url = o.base_url;
     const std::string configured = scenario ? scenario->server.config_last_change : std::string();
     p->config_ms = detail::parse_datetime_ms(configured).value_or(p->now_ms());
