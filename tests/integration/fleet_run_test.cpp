@@ -1,6 +1,8 @@
-// A fleet of 2,000 mixed clients against the in-process mock WSUS on each GetSyncInfo model:
-// exact outcome counts per profile, the failure grouping, and every fault ID a client received
-// is in the server's SoftwareDistribution.log with that client's ID.
+// A fleet of mixed clients against the in-process mock WSUS on each GetSyncInfo model: exact
+// outcome counts per profile, the failure grouping, and the fault IDs the clients received are
+// exactly those of the server's SoftwareDistribution.log. 150 clients by default (a few seconds
+// under ASan); WSUSLAB_FLEET_TEST_CLIENTS=2000 runs the 2,000 (about a minute in Debug).
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -19,7 +21,13 @@ namespace {
 using mitigation::model_kind;
 using regression::lab_server;
 
-constexpr std::size_t fleet_size = 2000;
+std::size_t fleet_size() {
+    char const* env = std::getenv("WSUSLAB_FLEET_TEST_CLIENTS");
+    return env != nullptr && std::atoi(env) > 0 ? static_cast<std::size_t>(std::atoi(env)) : 150;
+}
+
+// Equal weights deal the three profiles in turn: office2003, plain, server, office2003, ...
+std::uint64_t dealt(std::size_t member) { return (fleet_size() + 2 - member) / 3; }
 
 fleet_options lab_fleet(const std::string& url) {
     fleet_options o;
@@ -27,7 +35,7 @@ fleet_options lab_fleet(const std::string& url) {
     for (auto const& p : regression::kb954960()->profiles) {
         o.mix.push_back({p, 1});
     }
-    o.clients = fleet_size;
+    o.clients = fleet_size();
     o.seed = 954960;
     o.concurrency = 32;
     o.threads = 2;
@@ -36,36 +44,24 @@ fleet_options lab_fleet(const std::string& url) {
 
 server::service_options lab_service(model_kind model) {
     server::service_options o = lab_server::with_model(model);
-    o.level = server::log_level::error;  // fault lines only: the log stays small
+    o.level = server::log_level::warning;  // fault lines only: the log stays small
     return o;
 }
 
-// "fault ID -> client ID" from the ThrowException lines of a SoftwareDistribution.log.
-std::map<std::string, std::string> faults_in_log(const std::string& log) {
-    std::map<std::string, std::string> ids;
-    std::string const id_key = ", ID=";
-    std::string const client_key = ", Client=";
-    for (std::size_t at = log.find(id_key); at != std::string::npos; at = log.find(id_key, at + 1)) {
-        std::size_t const start = at + id_key.size();
-        std::size_t const end = log.find(',', start);
-        std::size_t const client = log.find(client_key, start);
-        std::size_t const eol = log.find('\n', start);
-        if (end == std::string::npos || client == std::string::npos || client > eol) {
-            continue;
-        }
-        std::size_t const client_start = client + client_key.size();
-        std::size_t client_end = client_start;
-        while (client_end < log.size() && (std::isalnum(static_cast<unsigned char>(log[client_end])) != 0 || log[client_end] == '-')) {
-            ++client_end;
-        }
-        ids[log.substr(start, end - start)] = log.substr(client_start, client_end - client_start);
+// The fault IDs of the ThrowException lines of a SoftwareDistribution.log ("..., ID=<guid>, ...").
+std::set<std::string> faults_in_log(const std::string& log) {
+    std::set<std::string> ids;
+    std::string const key = "ThrowException: actor = ";
+    for (std::size_t at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
+        std::size_t const start = log.find(", ID=", at) + 5;
+        ids.insert(log.substr(start, log.find(',', start) - start));
     }
     return ids;
 }
 
 struct observed {
     std::mutex mutex;
-    std::map<std::string, std::string> fault_to_client;
+    std::set<std::string> fault_ids;
     std::set<std::string> client_ids;
 };
 
@@ -77,48 +73,45 @@ TEST(FleetRunTest, LegacyServerFailsExactlyTheOffice2003ClientsWith0x8024400E) {
         std::lock_guard<std::mutex> lock(seen.mutex);
         seen.client_ids.insert(who.client_id);
         if (out.fault) {
-            seen.fault_to_client[out.fault->fault.id] = who.client_id;
+            seen.fault_ids.insert(out.fault->fault.id);
         }
     };
     auto run = run_fleet(o);
     ASSERT_TRUE(std::holds_alternative<fleet_result>(run)) << std::get<std::string>(run);
     auto const& r = std::get<fleet_result>(run);
 
-    // Equal weights deal the three profiles in turn: 667, 667, 666.
-    EXPECT_EQ(r.clients, fleet_size);
-    EXPECT_EQ(r.synced, 1333u);
-    EXPECT_EQ(r.failed, 667u);
+    std::uint64_t const office = dealt(0);
+    EXPECT_EQ(r.clients, fleet_size());
+    EXPECT_EQ(r.synced, dealt(1) + dealt(2));
+    EXPECT_EQ(r.failed, office);
     EXPECT_EQ(r.connection_errors, 0u);
-    EXPECT_EQ(r.by_profile.at("office2003-workstation").clients, 667u);
-    EXPECT_EQ(r.by_profile.at("office2003-workstation").failed, 667u);
-    EXPECT_EQ(r.by_profile.at("office2003-workstation").by_error, (std::map<std::string, std::uint64_t>{{"0x8024400E", 667}}));
-    EXPECT_EQ(r.by_profile.at("plain-workstation").synced, 667u);
-    EXPECT_EQ(r.by_profile.at("server-2003").synced, 666u);
+    EXPECT_EQ(r.by_profile.at("office2003-workstation").clients, office);
+    EXPECT_EQ(r.by_profile.at("office2003-workstation").failed, office);
+    EXPECT_EQ(r.by_profile.at("office2003-workstation").by_error, (std::map<std::string, std::uint64_t>{{"0x8024400E", office}}));
+    EXPECT_EQ(r.by_profile.at("plain-workstation").synced, dealt(1));
+    EXPECT_EQ(r.by_profile.at("plain-workstation").failed, 0u);
+    EXPECT_EQ(r.by_profile.at("server-2003").synced, dealt(2));
+    EXPECT_EQ(r.by_profile.at("server-2003").failed, 0u);
     ASSERT_EQ(r.by_error.size(), 1u);
-    EXPECT_EQ(r.by_error.at("0x8024400E").count, 667u);
+    EXPECT_EQ(r.by_error.at("0x8024400E").count, office);
     EXPECT_EQ(r.by_error.at("0x8024400E").example, "SyncUpdates: SOAP fault Server InternalServerError");
     ASSERT_EQ(r.by_soap_error.size(), 1u);
     auto const& fault = r.by_soap_error.at("InternalServerError");
-    EXPECT_EQ(fault.count, 667u);
+    EXPECT_EQ(fault.count, office);
     EXPECT_EQ(fault.operation, "SyncUpdates");
     EXPECT_EQ(r.exit_code(), 1);
-    EXPECT_EQ(seen.client_ids.size(), fleet_size);  // every client has its own ID
+    EXPECT_EQ(seen.client_ids.size(), fleet_size());  // every client has its own ID
 
-    // Every fault a client received is in the server log, with that client's ID.
-    auto const logged = faults_in_log(lab.log_text());
-    ASSERT_EQ(seen.fault_to_client.size(), 667u);
-    EXPECT_EQ(seen.fault_to_client.count(fault.example_fault_id), 1u);
-    for (auto const& [id, client_id] : seen.fault_to_client) {
-        SCOPED_TRACE("fault ID " + id);
-        ASSERT_EQ(logged.count(id), 1u);
-        EXPECT_EQ(logged.at(id), client_id);
-    }
-    // Every request of every client was answered by the server; one connection per client.
-    EXPECT_EQ(r.connections, fleet_size);
-    EXPECT_EQ(r.requests_by_operation.at("GetConfig"), fleet_size);
-    EXPECT_EQ(r.requests_by_operation.at("RegisterComputer"), fleet_size);
-    EXPECT_EQ(r.requests_by_operation.at("ReportEventBatch"), fleet_size);
-    EXPECT_EQ(r.requests_by_operation.at("GetExtendedUpdateInfo"), 1333u);
+    // One fault per Office 2003 client, and the server logged exactly those fault IDs.
+    EXPECT_EQ(seen.fault_ids.size(), office);
+    EXPECT_EQ(seen.fault_ids.count(fault.example_fault_id), 1u);
+    EXPECT_EQ(faults_in_log(lab.log_text()), seen.fault_ids);
+    // One connection per client; every client made its whole detection.
+    EXPECT_EQ(r.connections, fleet_size());
+    EXPECT_EQ(r.requests_by_operation.at("GetConfig"), fleet_size());
+    EXPECT_EQ(r.requests_by_operation.at("RegisterComputer"), fleet_size());
+    EXPECT_EQ(r.requests_by_operation.at("ReportEventBatch"), fleet_size());
+    EXPECT_EQ(r.requests_by_operation.at("GetExtendedUpdateInfo"), dealt(1) + dealt(2));
     EXPECT_EQ(r.latency.count(), r.requests);
 }
 
@@ -127,15 +120,15 @@ TEST(FleetRunTest, FixedServerSyncsEveryClient) {
     auto run = run_fleet(lab_fleet(lab.url()));
     ASSERT_TRUE(std::holds_alternative<fleet_result>(run)) << std::get<std::string>(run);
     auto const& r = std::get<fleet_result>(run);
-    EXPECT_EQ(r.clients, fleet_size);
-    EXPECT_EQ(r.synced, fleet_size);
+    EXPECT_EQ(r.clients, fleet_size());
+    EXPECT_EQ(r.synced, fleet_size());
     EXPECT_EQ(r.failed, 0u);
     EXPECT_TRUE(r.by_error.empty());
     EXPECT_TRUE(r.by_soap_error.empty());
-    EXPECT_EQ(r.by_profile.at("office2003-workstation").synced, 667u);
-    EXPECT_EQ(r.by_profile.at("plain-workstation").synced, 667u);
-    EXPECT_EQ(r.by_profile.at("server-2003").synced, 666u);
-    EXPECT_EQ(r.requests_by_operation.at("GetExtendedUpdateInfo"), fleet_size);
+    EXPECT_EQ(r.by_profile.at("office2003-workstation").synced, dealt(0));
+    EXPECT_EQ(r.by_profile.at("plain-workstation").synced, dealt(1));
+    EXPECT_EQ(r.by_profile.at("server-2003").synced, dealt(2));
+    EXPECT_EQ(r.requests_by_operation.at("GetExtendedUpdateInfo"), fleet_size());
     EXPECT_EQ(r.exit_code(), 0);
     EXPECT_TRUE(lab.service().last_fault_ids().empty());
 }
