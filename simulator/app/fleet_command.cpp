@@ -189,7 +189,6 @@ int run_fleet_command(const fleet_args& a) {
     o.rate = a.rate;
     o.agent.retries = a.retries;
     o.agent.report_events = !a.no_report;
-    o.agent.keep = client::outcome_detail::none();
     o.transport = make_transport_options(a.transport);
     bool const live = client::progress_wanted(isatty(STDERR_FILENO) == 1, a.no_progress);
     if (live) {

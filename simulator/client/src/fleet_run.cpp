@@ -230,6 +230,7 @@ std::variant<fleet_result, std::string> run_fleet(const fleet_options& options) 
         o.server_url = options.server_url;
         o.profile = m.profile;
         o.state_dir.reset();
+        o.keep = options.keep;
         s.templates.push_back(std::move(o));
     }
     std::size_t const clients = last - first;

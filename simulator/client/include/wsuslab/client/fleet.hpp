@@ -73,10 +73,10 @@ struct fleet_options {
     /// New clients started per second; 0 = as fast as the concurrency allows.
     double rate = 0;
     /// The agent every client runs: retries, caps, protocol version... (server_url, profile,
-    /// seed and state_dir are set per client; the fleet keeps no per-client detail by default:
-    /// see `keep`).
+    /// seed, state_dir and keep are set per client).
     sync_options agent;
-    /// What each outcome keeps. The fleet needs none of it; on_client may want some.
+    /// What each outcome keeps (replaces agent.keep). The fleet needs none of it; on_client may
+    /// want some.
     outcome_detail keep = outcome_detail::none();
     /// Proxy, CA file, --insecure, timeouts (shared by every client's transport).
     http_transport_options transport;
