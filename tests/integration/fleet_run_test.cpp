@@ -153,6 +153,29 @@ TEST(FleetRunTest, UnreachableServerAbortsEarly) {
     EXPECT_EQ(r.clients + r.not_started, 1000u);
 }
 
+TEST(FleetRunTest, HttpsFleetVerifiesTheServerCertificate) {
+    server::server_config tls = test::test_server::test_config();
+    tls.tls_cert_file = test::fixture_path("tls/server-cert.pem");
+    tls.tls_key_file = test::fixture_path("tls/server-key.pem");
+    lab_server lab(lab_service(model_kind::fixed), {}, tls);
+    ASSERT_EQ(lab.url().rfind("https://", 0), 0u);
+    fleet_options o = lab_fleet(lab.url());
+    o.clients = 12;
+    o.transport.ca_file = test::fixture_path("tls/server-cert.pem");
+    auto trusted = run_fleet(o);
+    ASSERT_TRUE(std::holds_alternative<fleet_result>(trusted));
+    EXPECT_EQ(std::get<fleet_result>(trusted).synced, 12u);
+    EXPECT_EQ(std::get<fleet_result>(trusted).connections, 12u);
+
+    o.transport.ca_file.reset();  // the system store does not know the lab's certificate
+    auto untrusted = run_fleet(o);
+    ASSERT_TRUE(std::holds_alternative<fleet_result>(untrusted));
+    auto const& r = std::get<fleet_result>(untrusted);
+    EXPECT_EQ(r.synced, 0u);
+    EXPECT_EQ(r.by_error.at("0x80244005").example.rfind("GetConfig: TLS handshake with 127.0.0.1:", 0), 0u);
+    EXPECT_EQ(r.exit_code(), 2);
+}
+
 TEST(FleetRunTest, RateLimitsTheStartOfNewClients) {
     lab_server lab(lab_service(model_kind::fixed));
     fleet_options o = lab_fleet(lab.url());
