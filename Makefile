@@ -5,7 +5,8 @@
 # build/<preset>/bin, so a sanitizer binary never stands in for the optimized one.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-DEBIAN_PACKAGES := g++ cmake make pkg-config libboost1.74-dev libpugixml-dev libgtest-dev libgmock-dev \
+DEBIAN_PACKAGES := g++ cmake make pkg-config libboost1.74-dev libboost-coroutine1.74-dev libboost-context1.74-dev \
+	libpugixml-dev libgtest-dev libgmock-dev \
 	libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
 TEST_PACKAGES := chromium
 

@@ -12,8 +12,9 @@ int run_cli(int argc, char** argv) {
     app.set_version_flag("--version", WSUSLAB_VERSION);
     app.require_subcommand(1);
     std::vector<command> commands{add_serve_command(app),    add_sync_command(app),
-                                  add_validate_command(app), add_diagnose_command(app),
-                                  add_compare_command(app),  add_demo_command(app)};
+                                  add_fleet_command(app),    add_validate_command(app),
+                                  add_diagnose_command(app), add_compare_command(app),
+                                  add_demo_command(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -18,6 +18,7 @@ struct command {
 
 command add_serve_command(CLI::App& app);
 command add_sync_command(CLI::App& app);
+command add_fleet_command(CLI::App& app);
 command add_validate_command(CLI::App& app);
 command add_diagnose_command(CLI::App& app);
 command add_compare_command(CLI::App& app);

@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -50,6 +53,7 @@ struct serve_args {
     std::string log_level = "info";
     std::string base_url;
     std::string selfupdate;
+    std::string cookie_key_file;
 };
 
 int startup_error(const std::string& message) {
@@ -88,6 +92,30 @@ std::optional<server::transport_log_level> parse_transport_level(std::string_vie
         }
     }
     return std::nullopt;
+}
+
+struct cookie_key {
+    std::string value;
+};
+
+// The cookie key shared by replicas: the file's text without trailing white space, at least 32
+// characters (e.g. `openssl rand -hex 32 > cookie.key`).
+std::variant<std::string, cookie_key> read_cookie_key(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+        return "cannot read cookie key file '" + path + "'";
+    }
+    std::string key = text.str();
+    while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back())) != 0) {
+        key.pop_back();
+    }
+    if (key.size() < 32) {
+        return "cookie key file '" + path + "' holds " + std::to_string(key.size()) +
+               " characters; it needs at least 32 (e.g. openssl rand -hex 32)";
+    }
+    return cookie_key{key};
 }
 
 bool is_metrics_get(const server::http_request& request) {
@@ -145,6 +173,13 @@ int run_serve(const serve_args& a) {
         options.base_url = a.base_url;
     }
     options.selfupdate_dir = a.selfupdate;
+    if (!a.cookie_key_file.empty()) {
+        auto key = read_cookie_key(a.cookie_key_file);
+        if (auto const* error = std::get_if<std::string>(&key)) {
+            return startup_error(*error);
+        }
+        options.cookie_key = std::get<1>(key).value;
+    }
     auto created = server::wsus_service::create(std::move(options));
     if (auto const* error = std::get_if<std::string>(&created)) {
         return startup_error(*error);
@@ -281,6 +316,9 @@ command add_serve_command(CLI::App& app) {
     s->add_option("--selfupdate", args->selfupdate,
                   "serve /selfupdate/... (wuident.cab first) from DIR, a SelfUpdate folder copied from a real "
                   "WSUS (docs/lab-guide.md); without it those paths are 404");
+    s->add_option("--cookie-key-file", args->cookie_key_file,
+                  "file holding the cookie key (32+ characters): replicas sharing it and the scenario "
+                  "accept each other's cookies (default: a random key per process)");
     c.run = [args] { return run_serve(*args); };
     return c;
 }

@@ -17,6 +17,7 @@
 #include <wsuslab/client/url.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
+#include "client_options.hpp"
 #include "commands.hpp"
 
 namespace wsuslab::app {
@@ -37,10 +38,7 @@ struct sync_args {
     bool json = false;
     int retries = 0;
     bool download = false;
-    std::string proxy;
-    std::string ca_file;
-    bool insecure = false;
-    double timeout_seconds = 30;
+    transport_args transport;
     std::uint64_t seed = 954960;
     std::string start;
     std::string utc_offset = "-07:00";
@@ -56,54 +54,28 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
-// A profile FILE is a scenario-format document holding exactly one <ClientProfile>; anything
-// else is a profile name looked up in --scenario.
+// A profile FILE needs no scenario; a profile name is looked up in --scenario.
 std::variant<mitigation::client_profile, std::string> resolve_profile(const sync_args& a) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(a.profile, ec)) {
-        auto loaded = mitigation::load_scenario_file(a.profile);
-        if (auto const* err = std::get_if<mitigation::scenario_error>(&loaded)) {
-            return "cannot load profile file: " + err->to_string();
-        }
-        auto const& s = std::get<mitigation::scenario>(loaded);
-        if (s.profiles.size() != 1) {
-            return "profile file " + a.profile + " holds " + std::to_string(s.profiles.size()) +
-                   " <ClientProfile> elements; it must hold exactly one";
-        }
-        return s.profiles.front();
+    if (is_profile_file(a.profile)) {
+        return app::resolve_profile(a.profile, mitigation::scenario{}, a.scenario);
     }
     auto loaded = mitigation::load_scenario_file(a.scenario);
     if (auto const* err = std::get_if<mitigation::scenario_error>(&loaded)) {
         return "cannot load scenario: " + err->to_string();
     }
-    auto const& s = std::get<mitigation::scenario>(loaded);
-    if (auto const* p = s.find_profile(a.profile)) {
-        return *p;
-    }
-    std::string names;
-    for (auto const& p : s.profiles) {
-        names += (names.empty() ? "" : ", ") + p.name;
-    }
-    return "no profile '" + a.profile + "' in " + a.scenario + " (profiles: " +
-           (names.empty() ? std::string("none") : names) + "); pass a name or a profile file";
+    return app::resolve_profile(a.profile, std::get<mitigation::scenario>(loaded), a.scenario);
 }
 
 int run_sync_command(const sync_args& a) {
     if (!client::parse_url(a.server)) {
         return usage_error("--server '" + a.server + "' is not an http:// or https:// URL");
     }
-    if (!a.proxy.empty()) {
-        auto const p = client::parse_url(a.proxy);
-        if (!p || p->scheme != "http") {
-            return usage_error("--proxy '" + a.proxy + "' is not an http:// URL");
-        }
+    if (auto const problem = check_transport_args(a.transport); !problem.empty()) {
+        return usage_error(problem);
     }
     auto const offset = client::parse_utc_offset(a.utc_offset);
     if (!offset) {
         return usage_error("--utc-offset '" + a.utc_offset + "' is not +hh:mm, -hh:mm or Z");
-    }
-    if (!(a.timeout_seconds > 0) || a.timeout_seconds > 3600) {
-        return usage_error("--timeout must be between 0 and 3600 seconds");
     }
     auto profile = resolve_profile(a);
     if (auto const* err = std::get_if<std::string>(&profile)) {
@@ -149,17 +121,7 @@ int run_sync_command(const sync_args& a) {
     options.utc_offset_minutes = *offset;
     options.seed = a.seed;
 
-    client::http_transport_options transport;
-    if (!a.proxy.empty()) {
-        transport.proxy_url = a.proxy;
-    }
-    if (!a.ca_file.empty()) {
-        transport.ca_file = a.ca_file;
-    }
-    transport.insecure = a.insecure;
-    transport.request_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_seconds * 1000));
-    transport.connect_timeout = std::min(transport.connect_timeout, transport.request_timeout);
-    client::http_transport net{transport};
+    client::http_transport net{make_transport_options(a.transport)};
     client::simulated_clock clock{*start};
 
     client::sync_outcome const out = client::run_sync(options, net, clock);
@@ -197,13 +159,9 @@ command add_sync_command(CLI::App& app) {
     sub->add_flag("--reset", args->reset, "Delete the cache in --state before running");
     sub->add_option("--log", args->log, "Append WindowsUpdate.log lines (2008 agent format) to this file");
     sub->add_flag("--json", args->json, "Print the machine-readable result instead of the summary");
-    sub->add_option("--retries", args->retries, "Replay N later detections after a failure (5 h apart, simulated)")
-        ->check(CLI::Range(0, 100));
+    add_retries_option(*sub, args->retries);
     sub->add_flag("--download", args->download, "GetFileLocations, then HEAD + GET + SHA-1 check of each file");
-    sub->add_option("--proxy", args->proxy, "HTTP proxy URL (absolute URIs for http, CONNECT for https)");
-    sub->add_option("--ca-file", args->ca_file, "PEM file of CAs trusted for https");
-    sub->add_flag("--insecure", args->insecure, "Do not verify the server certificate");
-    sub->add_option("--timeout", args->timeout_seconds, "Seconds allowed per request")->capture_default_str();
+    add_transport_options(*sub, args->transport);
     sub->add_option("--seed", args->seed, "Seed for PID/TID, event IDs and the detection schedule")->capture_default_str();
     sub->add_option("--start", args->start,
                     "Simulated start time (ISO 8601 UTC or 'now'); default: the cache's next detection, "

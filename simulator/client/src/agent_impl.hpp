@@ -87,6 +87,11 @@ private:
     std::optional<failure> software_pass();
     std::optional<failure> driver_pass();
     outcome_of<protocol::sync_info> sync_round(bool driver);
+    void keep_round(round_trace trace) {
+        if (opt_.keep.rounds) {
+            out_.rounds.push_back(std::move(trace));
+        }
+    }
     void absorb(const protocol::sync_info& info, bool driver);
     void store_update(const protocol::update_info& u, bool driver_pass);
     void reevaluate();

@@ -119,8 +119,12 @@ sync_outcome run_sync(const sync_options& options, transport& net, clock& time,
             ++out.not_applicable;
         }
     }
-    out.log = log.lines();
-    out.cache = cache;
+    if (options.keep.log) {
+        out.log = log.lines();
+    }
+    if (options.keep.cache) {
+        out.cache = cache;
+    }
     return out;
 }
 

@@ -66,16 +66,20 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     clock_.advance(opt_.round_trip_time);
     if (!tr.ok()) {
         ex.error = tr.error();
-        out_.exchanges.push_back(std::move(ex));
+        if (opt_.keep.exchanges) {
+            out_.exchanges.push_back(std::move(ex));
+        }
         failure f{sync_verdict::connection_error, tr.error().hresult,
                   op_name(op) + ": " + tr.error().message, std::nullopt};
         log_failure(op, f, 0);
         return f;
     }
     http_reply const& reply = tr.reply();
-    ex.http_status = reply.status;
-    ex.response_body = reply.body;
-    out_.exchanges.push_back(ex);
+    if (opt_.keep.exchanges) {
+        ex.http_status = reply.status;
+        ex.response_body = reply.body;
+        out_.exchanges.push_back(std::move(ex));
+    }
 
     int const status = reply.status;
     if (status != 200 && status != 500) {

@@ -172,13 +172,13 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     auto r = call(protocol::operation::sync_updates, client_url(), build);
     if (auto* f = std::get_if<failure>(&r)) {
         trace.faulted = true;
-        out_.rounds.push_back(std::move(trace));
+        keep_round(std::move(trace));
         return *f;
     }
     auto const* resp = std::get_if<protocol::sync_updates_response>(&std::get<protocol::response>(r));
     if (resp == nullptr || !resp->result) {
         trace.faulted = true;
-        out_.rounds.push_back(std::move(trace));
+        keep_round(std::move(trace));
         return failure{sync_verdict::failed, hr::soapclient_parse,
                        "SyncUpdates: the response has no SyncUpdatesResult", std::nullopt};
     }
@@ -193,7 +193,7 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     trace.out_of_scope = info.out_of_scope_revision_ids ? info.out_of_scope_revision_ids->size() : 0;
     trace.truncated = info.truncated;
     trace.driver_sync_not_needed = info.driver_sync_not_needed;
-    out_.rounds.push_back(std::move(trace));
+    keep_round(std::move(trace));
     absorb(info, driver);
     return info;
 }

@@ -1,8 +1,11 @@
 #include <wsuslab/server/service.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
+
+#include <openssl/sha.h>
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
@@ -59,6 +62,20 @@ std::string strip_trailing_slashes(std::string url) {
         url.pop_back();
     }
     return url;
+}
+
+// The server identity of replicas sharing a cookie key: a GUID-shaped digest of the key, so
+// every replica started with the same key issues and accepts the same identity.
+std::string identity_from_key(const std::string& key) {
+    std::string const input = "wsuslab server identity\n" + key;
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), d);
+    d[6] = static_cast<unsigned char>((d[6] & 0x0FU) | 0x40U);
+    d[8] = static_cast<unsigned char>((d[8] & 0x3FU) | 0x80U);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
+                  d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+    return buf;
 }
 
 bool is_monitoring(const http_request& request) {
@@ -132,7 +149,11 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         selfupdate = std::get<std::filesystem::path>(std::move(root));
     }
 
-    auto p = std::make_unique<impl>(std::move(options), cookie_codec::with_random_key());
+    if (!options.cookie_key.empty() && options.cookie_key.size() < 16) {
+        return std::string("cookie key must hold at least 16 bytes");
+    }
+    cookie_codec codec = options.cookie_key.empty() ? cookie_codec::with_random_key() : cookie_codec(options.cookie_key);
+    auto p = std::make_unique<impl>(std::move(options), std::move(codec));
     p->selfupdate_root = selfupdate;
     const service_options& o = p->options;
     p->scenario = scenario;
@@ -150,7 +171,7 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         p->fixed_model = mitigation::make_fixed_model();
     }
 
-    p->identity = random_guid();
+    p->identity = o.cookie_key.empty() ? random_guid() : identity_from_key(o.cookie_key);
     p->base_url = o.base_url;
     const std::string configured = scenario ? scenario->server.config_last_change : std::string();
     p->config_ms = detail::parse_datetime_ms(configured).value_or(p->now_ms());

@@ -38,6 +38,17 @@ namespace wsuslab::client {
 /// The managed (WSUS) service ID WUA logs (docs/history.md §3.1).
 inline constexpr std::string_view wsus_service_id = "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}";
 
+/// What a sync_outcome keeps beyond verdict, HRESULT, fault, attempts and counts. A single run
+/// keeps everything; `wsuslab fleet` keeps nothing, since thousands of clients in flight need
+/// only their outcomes (docs/fleet.md).
+struct outcome_detail {
+    bool log = true;        ///< the WindowsUpdate.log lines
+    bool exchanges = true;  ///< every HTTP exchange with its bodies
+    bool rounds = true;     ///< the SyncUpdates round traces
+    bool cache = true;      ///< a copy of the client cache
+    static outcome_detail none() { return {false, false, false, false}; }
+};
+
 struct sync_options {
     /// Server base URL, e.g. "http://wsus:8530" (a trailing '/' is ignored). The agent calls
     /// <base>/ClientWebService/client.asmx, <base>/<AuthInfo ServiceUrl> and
@@ -82,6 +93,8 @@ struct sync_options {
     int utc_offset_minutes = -7 * 60;
     /// Seeds PID/TID, event instance IDs, a generated client ID and the next-detection draw.
     std::uint64_t seed = 954960;
+    /// What the outcome keeps (everything by default).
+    outcome_detail keep;
 };
 
 /// Runs the detection (and its replays), loading and saving the cache in `state_dir`.

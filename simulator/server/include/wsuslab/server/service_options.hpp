@@ -65,6 +65,10 @@ struct service_options {
     /// Lifetime of a Cookie (GetCookie, NewCookie). The authoritative expiry is signed inside
     /// EncryptedData; Expiration is a clear-text copy.
     std::chrono::seconds cookie_lifetime = std::chrono::hours(5 * 24);
+    /// HMAC key of the cookies (16 bytes or more); empty = a fresh random key per process. With a
+    /// key, the server identity GUID is derived from it too, so replicas that share the key and
+    /// the scenario accept each other's cookies (`serve --cookie-key-file`, docs/scale-out.md).
+    std::string cookie_key;
 
     /// Envelope and array limits passed to the codec and checked by the operations.
     protocol::limits limits;
