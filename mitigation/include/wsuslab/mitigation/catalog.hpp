@@ -75,6 +75,13 @@ public:
     std::int32_t latest_revision(std::int32_t update) const {
         return latest_of_update_[static_cast<std::size_t>(update)];
     }
+    /// Positions of an update's revisions, lowest RevisionNumber first.
+    index_range update_revisions(std::int32_t update) const {
+        return range(update_rev_first_, update_revs_, static_cast<std::size_t>(update));
+    }
+    /// Position of the revision (UpdateID, RevisionNumber); npos when unknown. The UpdateID is
+    /// compared as stored (scenarios store it lower-cased).
+    std::int32_t position_of(std::string_view update_id, std::int32_t revision_number) const;
     /// Whether an update has more than one revision in the catalogue.
     bool has_several_revisions(std::int32_t update) const {
         return several_[static_cast<std::size_t>(update)] != 0;
@@ -137,6 +144,7 @@ public:
 
 private:
     void build_indexes();
+    void build_update_revisions();
     void build_edges();
     void build_rows();
     void build_group_depths(const std::vector<target_group>& groups);
@@ -155,6 +163,8 @@ private:
     std::vector<std::int32_t> revision_numbers_;
     std::vector<std::int32_t> latest_of_update_;
     std::vector<std::uint8_t> several_;
+    std::vector<std::size_t> update_rev_first_;  // per update, into update_revs_
+    std::vector<std::int32_t> update_revs_;
     std::vector<std::uint8_t> leaf_;
     std::vector<std::uint8_t> bundle_member_;
 
