@@ -165,17 +165,10 @@ std::string workaround_step::to_string() const {
     return out;
 }
 
-std::string diagnosis_report(const scenario& s, const diagnosis& d) {
-    std::ostringstream out;
-    out << "Scenario " << s.name;
-    if (!s.source_path.empty()) {
-        out << " (" << s.source_path << ")";
-    }
-    out << ": " << s.revisions.size() << " revisions, " << s.deployments.size()
-        << " deployment rows, " << s.target_groups.size() << " target groups, "
-        << s.profiles.size() << " client profiles\n";
-    out << "Server " << s.server.name << " " << s.server.product_version << ", default model "
-        << s.server.default_model << "\n\n";
+namespace {
+
+// The stray pairs, then the ordinary multi-group approvals the precedence resolves.
+void report_anomalies(std::ostringstream& out, const scenario& s, const diagnosis& d) {
     if (d.duplicates.empty()) {
         out << "Stray deployment rows: none (every (revision, target group) pair has one row)\n";
     } else {
@@ -217,6 +210,22 @@ std::string diagnosis_report(const scenario& s, const diagnosis& d) {
         }
         out << "; sends row " << m.kept_deployment_id << " (" << m.rule << ")\n";
     }
+}
+
+}  // namespace
+
+std::string diagnosis_report(const scenario& s, const diagnosis& d) {
+    std::ostringstream out;
+    out << "Scenario " << s.name;
+    if (!s.source_path.empty()) {
+        out << " (" << s.source_path << ")";
+    }
+    out << ": " << s.revisions.size() << " revisions, " << s.deployments.size()
+        << " deployment rows, " << s.target_groups.size() << " target groups, "
+        << s.profiles.size() << " client profiles\n";
+    out << "Server " << s.server.name << " " << s.server.product_version << ", default model "
+        << s.server.default_model << "\n\n";
+    report_anomalies(out, s, d);
     out << "\nLegacy model (WSUS 3.0 SP1 before KB954960), simulated sync per profile:\n";
     for (auto const& v : d.profiles) {
         out << "  " << v.profile << "  " << set_text(v.groups) << "  ";

@@ -2,6 +2,8 @@
 // loads unchanged, has no anomaly, and syncs every profile against the legacy model with the
 // same answers as the fixed model (docs/models.md §3, docs/scenario-format.md §6).
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <variant>
 
@@ -13,6 +15,8 @@
 #include <wsuslab/mitigation/get_sync_info.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
 #include <wsuslab/mitigation/simulated_sync.hpp>
+
+#include "fixtures.hpp"
 
 namespace wsuslab::mitigation {
 namespace {
@@ -129,6 +133,56 @@ TEST(OrdinaryApprovalsTest, EachProfileGetsTheRowOfItsDeepestGroup) {
     EXPECT_EQ(deployment_of("pilot", 4), "5 PreDeploymentCheck");
     EXPECT_EQ(deployment_of("office", 4), "4 Install");
     EXPECT_EQ(deployment_of("plain", 3), "(not sent)");  // never reports the detectoid
+}
+
+// The example of docs/scenario-format.md §11, as the page shows it; `with_stray` uncomments its
+// <StrayDeployment>.
+std::string documented_example(bool with_stray) {
+    std::ifstream in(test::fixtures_dir() + "/../docs/scenario-format.md");
+    std::ostringstream page;
+    page << in.rdbuf();
+    std::string text = page.str();
+    auto const section = text.find("## 11. A complete small example");
+    auto const first = text.find("<?xml", section);
+    auto const last = text.find("</Scenario>", first);
+    EXPECT_NE(section, std::string::npos);
+    EXPECT_NE(last, std::string::npos);
+    text = text.substr(first, last + 11 - first);
+    if (with_stray) {
+        auto const open = text.find("<!-- <StrayDeployment");
+        EXPECT_NE(open, std::string::npos);
+        text.erase(open, 5);
+        text.erase(text.find(" -->", open), 4);
+    }
+    return text;
+}
+
+TEST(OrdinaryApprovalsTest, TheDocumentedExampleSyncsAndItsStrayRowFailsTheLegacyModel) {
+    for (bool const with_stray : {false, true}) {
+        SCOPED_TRACE(with_stray ? "with the stray row" : "as shipped");
+        auto loaded = load_scenario_text(documented_example(with_stray), "two-groups.xml");
+        ASSERT_TRUE(std::holds_alternative<scenario>(loaded))
+            << std::get<scenario_error>(loaded).to_string();
+        scenario const& s = std::get<scenario>(loaded);
+        catalog const c(s);
+        simulated_sync_options o;
+        o.groups = profile_groups(s, s.profiles.at(0));
+        auto const installed = installed_on(s.profiles.at(0).machine);
+        auto const l = run_simulated_sync(*make_legacy_model(), c, o, installed);
+        auto const f = run_simulated_sync(*make_fixed_model(), c, o, installed_on(s.profiles.at(0).machine));
+        ASSERT_TRUE(f.ok());
+        if (!with_stray) {
+            EXPECT_TRUE(l.ok());
+            EXPECT_THAT(f.resolved, IsEmpty());
+            continue;
+        }
+        ASSERT_TRUE(l.failure.has_value());
+        EXPECT_EQ(l.failure->message(),
+                  "Item has already been added. Key in dictionary: '3'  Key being added: '3'");
+        ASSERT_FALSE(f.resolved.empty());
+        EXPECT_EQ(f.resolved[0].kept_deployment_id, 2);
+        EXPECT_EQ(f.resolved[0].rule, "latest LastChangeTime");
+    }
 }
 
 }  // namespace

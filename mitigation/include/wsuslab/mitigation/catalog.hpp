@@ -1,6 +1,6 @@
 #pragma once
 /// The indexed, immutable form of a scenario's revisions and deployment rows that the models
-/// query per request. Built once (O(revisions + rows + edges), one hash map of UpdateIDs and one
+/// query per request: the only index of a scenario in wsuslab (docs/models.md §6). Built once (O(revisions + rows + edges), one hash map of UpdateIDs and one
 /// of group names); afterwards every index is a dense array addressed by *position*, so the
 /// per-request work of the models needs no hashing of the catalogue (docs/performance.md).
 /// Shared read-only between threads; all member functions are const and thread-safe.
@@ -44,7 +44,7 @@ public:
     /// "No such position / update / group / row".
     static constexpr std::int32_t npos = -1;
 
-    /// `groups` gives the group hierarchy (parents) that the fixed model's group priority uses;
+    /// `groups` gives the group hierarchy (parents) that the precedence's group priority uses;
     /// without it every group but "All Computers" counts as its direct child.
     catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments,
             const std::vector<target_group>& groups = {});
