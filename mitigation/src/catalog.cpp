@@ -141,8 +141,9 @@ void catalog::build_update_revisions() {
         update_revs_[fill[static_cast<std::size_t>(update_of_pos_[pos])]++] = to_index(pos);
     }
     for (std::size_t u = 0; u + 1 < update_rev_first_.size(); ++u) {
-        auto const first = update_revs_.begin() + static_cast<std::ptrdiff_t>(update_rev_first_[u]);
-        auto const last = update_revs_.begin() + static_cast<std::ptrdiff_t>(update_rev_first_[u + 1]);
+        auto const begin = update_revs_.begin();
+        auto const first = begin + static_cast<std::ptrdiff_t>(update_rev_first_[u]);
+        auto const last = begin + static_cast<std::ptrdiff_t>(update_rev_first_[u + 1]);
         std::stable_sort(first, last, [this](std::int32_t a, std::int32_t b) {
             return revision_numbers_[static_cast<std::size_t>(a)] <
                    revision_numbers_[static_cast<std::size_t>(b)];

@@ -2,8 +2,6 @@
 // closure), the reduction of a revision's rows, the wire Deployment, and RefreshCache
 // (docs/models.md §2, §4, §6).
 
-#include <wsuslab/mitigation/deployment_scope.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include <wsuslab/mitigation/deployment_scope.hpp>
 #include <wsuslab/mitigation/row_precedence.hpp>
 
 #include "get_sync_info_detail.hpp"
@@ -36,7 +35,8 @@ void mark_scope(const catalog& c, const group_set& g, std::vector<std::uint8_t>&
                 std::vector<std::int32_t>& closure) {
     for (std::int32_t const group : g.groups) {
         for (std::int32_t const row : c.rows_of_group(group)) {
-            auto const pos = static_cast<std::size_t>(c.row_position(static_cast<std::size_t>(row)));
+            auto const pos =
+                static_cast<std::size_t>(c.row_position(static_cast<std::size_t>(row)));
             if ((flags[pos] & in_d0) == 0) {
                 flags[pos] |= in_d0 | in_closure;
                 closure.push_back(static_cast<std::int32_t>(pos));
@@ -80,23 +80,21 @@ void mark_scope(const catalog& c, const group_set& g, std::vector<std::uint8_t>&
     }
 }
 
-std::variant<std::int32_t, duplicate_key_error> reduce_rows(
-    const catalog& c, std::int32_t revision_id, const std::vector<std::int32_t>& rows,
-    const table_policy& p, protocol::operation op, std::vector<resolved_anomaly>& resolved,
-    bool& merged) {
-    merged = false;
+std::variant<kept_row, duplicate_key_error> reduce_rows(const catalog& c, std::int32_t revision_id,
+                                                        const std::vector<std::int32_t>& rows,
+                                                        const table_policy& p,
+                                                        protocol::operation op,
+                                                        std::vector<resolved_anomaly>& resolved) {
     if (rows.size() == 1) {
-        return rows.front();
+        return kept_row{rows.front(), false};
     }
     row_choice const choice = choose_row(c, rows);
     if (choice.anomaly_reached()) {
         if (auto e = p.anomaly_reached(c, revision_id, rows, choice, op, resolved)) {
             return *std::move(e);
         }
-    } else {
-        merged = true;
     }
-    return rows[choice.kept];
+    return kept_row{rows[choice.kept], !choice.anomaly_reached()};
 }
 
 namespace {
@@ -150,9 +148,8 @@ refresh_outcome run_refresh_cache(const catalog& c, const refresh_request& r,
             continue;
         }
         auto const at = static_cast<std::size_t>(pos);
-        bool merged = false;
         auto kept = reduce_rows(c, c.revision_id_at(at), rows, p,
-                                protocol::operation::refresh_cache, out.resolved, merged);
+                                protocol::operation::refresh_cache, out.resolved);
         if (auto* e = std::get_if<duplicate_key_error>(&kept)) {
             return *e;
         }
@@ -160,8 +157,8 @@ refresh_outcome run_refresh_cache(const catalog& c, const refresh_request& r,
         item.revision_id = c.revision_id_at(at);
         item.global_id = wanted;
         item.is_leaf = c.is_leaf(at);
-        item.deploy = wire_deployment(c.deployments()[static_cast<std::size_t>(std::get<std::int32_t>(kept))],
-                                      r.client_supports_1_8_fields);
+        auto const row = static_cast<std::size_t>(std::get<kept_row>(kept).row);
+        item.deploy = wire_deployment(c.deployments()[row], r.client_supports_1_8_fields);
         out.results.push_back(std::move(item));
     }
     return out;

@@ -155,7 +155,8 @@ std::vector<precedence_merge> apply_precedence(const scenario& s, const catalog&
                 continue;
             }
             row_choice const choice = choose_row(c, rows);
-            const deployment_row& kept = c.deployments()[static_cast<std::size_t>(rows[choice.kept])];
+            auto const kept_index = static_cast<std::size_t>(rows[choice.kept]);
+            const deployment_row& kept = c.deployments()[kept_index];
             if (choice.anomaly_reached()) {
                 for (auto& a : anomalies) {
                     if (a.revision_id == revision_id && a.target_group == kept.target_group) {
@@ -178,9 +179,10 @@ std::vector<precedence_merge> apply_precedence(const scenario& s, const catalog&
             m.rule = std::string(choice.rule);
             m.profiles = profiles;
             // One entry per distinct set of rows: a larger group set may hold the same ones.
-            auto const same = std::find_if(merges.begin(), merges.end(), [&](const precedence_merge& x) {
-                return x.revision_id == m.revision_id && x.rows == m.rows;
-            });
+            auto const same =
+                std::find_if(merges.begin(), merges.end(), [&](const precedence_merge& x) {
+                    return x.revision_id == m.revision_id && x.rows == m.rows;
+                });
             if (same == merges.end()) {
                 merges.push_back(std::move(m));
             } else {
@@ -191,9 +193,10 @@ std::vector<precedence_merge> apply_precedence(const scenario& s, const catalog&
     for (auto& a : anomalies) {
         std::sort(a.profiles_exposed.begin(), a.profiles_exposed.end());
     }
-    std::stable_sort(merges.begin(), merges.end(), [](const precedence_merge& a, const precedence_merge& b) {
-        return a.revision_id < b.revision_id;
-    });
+    std::stable_sort(merges.begin(), merges.end(),
+                     [](const precedence_merge& a, const precedence_merge& b) {
+                         return a.revision_id < b.revision_id;
+                     });
     return merges;
 }
 

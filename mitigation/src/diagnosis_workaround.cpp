@@ -263,7 +263,8 @@ std::string diagnosis_report(const scenario& s, const diagnosis& d) {
     for (auto const& v : d.profiles) {
         failing += v.legacy_ok ? 0 : 1;
     }
-    out << "\nResult: " << d.duplicates.size() << " (revision, target group) pair(s) with stray rows; "
+    out << "\nResult: " << d.duplicates.size()
+        << " (revision, target group) pair(s) with stray rows; "
         << "the legacy model fails for " << failing << " of " << d.profiles.size()
         << " profile(s).\n";
     return out.str();

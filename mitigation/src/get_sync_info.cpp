@@ -42,11 +42,7 @@ std::size_t stage_of(const catalog& c, std::size_t pos, std::uint8_t flags) {
 class request_run {
 public:
     request_run(const catalog& c, const sync_request& r, const table_policy& p)
-        : c_(c),
-          r_(r),
-          p_(p),
-          driver_(r.skip_software_sync),
-          flags_(c.size(), 0) {}
+        : c_(c), r_(r), p_(p), driver_(r.skip_software_sync), flags_(c.size(), 0) {}
 
     sync_outcome run();
 
@@ -181,14 +177,14 @@ std::optional<duplicate_key_error> request_run::scan() {
             }
         }
         if (rows.size() > 1) {
-            bool merged = false;
             auto chosen = reduce_rows(c_, c_.revision_id_at(pos), rows, p_,
-                                      protocol::operation::sync_updates, out_.resolved, merged);
+                                      protocol::operation::sync_updates, out_.resolved);
             if (auto* e = std::get_if<duplicate_key_error>(&chosen)) {
                 return *e;
             }
-            out_.precedence_merges += merged ? 1 : 0;
-            merged_.emplace_back(static_cast<std::int32_t>(pos), std::get<std::int32_t>(chosen));
+            kept_row const kept = std::get<kept_row>(chosen);
+            out_.precedence_merges += kept.precedence_merge ? 1 : 0;
+            merged_.emplace_back(static_cast<std::int32_t>(pos), kept.row);
         }
         if ((f & is_needed) != 0 && (f & is_cached) == 0) {
             std::size_t const s = stage_of(c_, pos, f);

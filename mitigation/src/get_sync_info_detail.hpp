@@ -53,8 +53,8 @@ enum : std::uint8_t {
 /// The client's groups as the catalog knows them: names no row uses are dropped, a name given
 /// twice counts once.
 struct group_set {
-    std::vector<std::int32_t> groups;     // group indices, first-seen order
-    std::vector<std::uint8_t> member;     // per group index: 1 when one of the client's groups
+    std::vector<std::int32_t> groups;  // group indices, first-seen order
+    std::vector<std::uint8_t> member;  // per group index: 1 when one of the client's groups
     bool contains(const catalog& c, std::size_t row) const {
         std::int32_t const g = c.row_group(row);
         return g != catalog::npos && member[static_cast<std::size_t>(g)] != 0;
@@ -68,13 +68,19 @@ group_set collect_groups(const catalog& c, const std::vector<std::string>& names
 void mark_scope(const catalog& c, const group_set& g, std::vector<std::uint8_t>& flags,
                 std::vector<std::int32_t>& closure);
 
-/// The deployment table entry of one revision: `rows` (indices into c.deployments(), file order,
-/// at least one) reduced by the shared precedence; the policy decides when the anomaly is
-/// reached. `merged` is set when several rows were reduced without an anomaly.
-std::variant<std::int32_t, duplicate_key_error> reduce_rows(
-    const catalog& c, std::int32_t revision_id, const std::vector<std::int32_t>& rows,
-    const table_policy& p, protocol::operation op, std::vector<resolved_anomaly>& resolved,
-    bool& merged);
+/// The deployment table entry of one revision.
+struct kept_row {
+    std::int32_t row = catalog::npos;  ///< index into c.deployments()
+    bool precedence_merge = false;     ///< several rows were reduced without an anomaly
+};
+
+/// `rows` (indices into c.deployments(), file order, at least one) reduced by the shared
+/// precedence; the policy decides when the anomaly is reached.
+std::variant<kept_row, duplicate_key_error> reduce_rows(const catalog& c, std::int32_t revision_id,
+                                                        const std::vector<std::int32_t>& rows,
+                                                        const table_policy& p,
+                                                        protocol::operation op,
+                                                        std::vector<resolved_anomaly>& resolved);
 
 /// Runs the staged algorithm of docs/models.md §2; see get_sync_info.cpp.
 sync_outcome run_get_sync_info(const catalog& c, const sync_request& r, const table_policy& p);

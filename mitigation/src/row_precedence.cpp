@@ -1,12 +1,12 @@
 // The deployment-row precedence shared by both models, RefreshCache and diagnose
 // (docs/models.md §4.1 lists the source of every rule).
 
-#include <wsuslab/mitigation/row_precedence.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include <wsuslab/mitigation/row_precedence.hpp>
 
 namespace wsuslab::mitigation {
 

@@ -60,7 +60,8 @@ std::string_view stray_origin_name(stray_origin o) {
 }
 
 std::optional<stray_origin> stray_origin_from_name(std::string_view name) {
-    for (auto o : {stray_origin::unknown, stray_origin::revision_migration, stray_origin::auto_decline}) {
+    for (auto o : {stray_origin::unknown, stray_origin::revision_migration,
+                   stray_origin::auto_decline}) {
         if (stray_origin_name(o) == name) {
             return o;
         }

@@ -269,10 +269,10 @@ std::size_t first_anomaly_round(const simulated_sync_result& f) {
 }
 
 struct tally {
-    std::size_t multi_group = 0;     // catalogues with a revision approved for several groups
-    std::size_t with_merges = 0;     // catalogues where some response merged rows by precedence
-    std::size_t with_strays = 0;     // catalogues with stray rows
-    std::size_t reached = 0;         // ... and the client reached one
+    std::size_t multi_group = 0;  // catalogues with a revision approved for several groups
+    std::size_t with_merges = 0;  // catalogues where some response merged rows by precedence
+    std::size_t with_strays = 0;  // catalogues with stray rows
+    std::size_t reached = 0;      // ... and the client reached one
     std::size_t rounds = 0;
 };
 
@@ -303,9 +303,10 @@ void check_the_pair_repeats(const generated& g, const simulated_sync_result& f, 
                 return r.deployment_id == u.deploy->id;
             });
             ASSERT_NE(kept, rows.end());
-            EXPECT_GE(std::count_if(rows.begin(), rows.end(), [&](const deployment_row& r) {
-                          return r.target_group == kept->target_group;
-                      }),
+            EXPECT_GE(std::count_if(rows.begin(), rows.end(),
+                                    [&](const deployment_row& r) {
+                                        return r.target_group == kept->target_group;
+                                    }),
                       2);
         }
     }
@@ -316,7 +317,8 @@ void check_seed(std::uint32_t seed, const get_sync_info_model& legacy,
     SCOPED_TRACE("seed " + std::to_string(seed));
     generated g = generate(seed, strays::sometimes);
     catalog const c = g.b.build();
-    simulated_sync_result const l = run_simulated_sync(legacy, c, g.options, predicate(g.installed));
+    simulated_sync_result const l =
+        run_simulated_sync(legacy, c, g.options, predicate(g.installed));
     simulated_sync_result const f = run_simulated_sync(fixed, c, g.options, predicate(g.installed));
     ASSERT_TRUE(f.ok());
     ASSERT_FALSE(l.exceeded_max_rounds);
@@ -375,12 +377,12 @@ TEST(DifferentialTest, ModelsAgreeUntilAnAnomalyIsReachedAndDifferExactlyThere) 
             return;
         }
     }
-    EXPECT_GT(t.rounds, 3 * seed_count);             // the catalogues really are layered
-    EXPECT_GT(t.multi_group, seed_count * 9 / 10);   // ordinary multi-group approvals everywhere
-    EXPECT_GT(t.with_merges, seed_count * 6 / 10);   // ... that most clients meet
+    EXPECT_GT(t.rounds, 3 * seed_count);            // the catalogues really are layered
+    EXPECT_GT(t.multi_group, seed_count * 9 / 10);  // ordinary multi-group approvals everywhere
+    EXPECT_GT(t.with_merges, seed_count * 6 / 10);  // ... that most clients meet
     EXPECT_GT(t.with_strays, seed_count / 4);
-    EXPECT_GT(t.reached, seed_count / 20);           // some clients reach a stray pair ...
-    EXPECT_LT(t.reached, t.with_strays);             // ... and some never do
+    EXPECT_GT(t.reached, seed_count / 20);  // some clients reach a stray pair ...
+    EXPECT_LT(t.reached, t.with_strays);    // ... and some never do
 }
 
 TEST(DifferentialTest, RepeatedCachedIdFailsLegacyStateTableWithAddOnly) {

@@ -42,7 +42,8 @@ struct two_rows {
     std::int32_t kept(std::string_view rule) {
         SCOPED_TRACE(std::string(rule));
         catalog const c = b.build();
-        sync_result const r = must_succeed(make_fixed_model()->get_sync_info(c, request({}, {}, groups_ab)));
+        sync_result const r =
+            must_succeed(make_fixed_model()->get_sync_info(c, request({}, {}, groups_ab)));
         EXPECT_THAT(ids(r.new_updates), ElementsAre(9));
         EXPECT_THAT(r.resolved, IsEmpty());  // an ordinary two-group approval is no anomaly
         EXPECT_EQ(r.precedence_merges, 1U);
@@ -141,7 +142,8 @@ TEST(FixedModelTest, ReportsTheAnomalyItResolvedAsOneLogLine) {
     sync_result const r = must_succeed(m->get_sync_info(c, req));
     ASSERT_THAT(ids(r.new_updates), ElementsAre(8862));
     EXPECT_EQ(r.new_updates[0].deploy->id, 1003);
-    EXPECT_EQ(r.precedence_merges, 0U);  // the reduction that met the anomaly is not an ordinary merge
+    EXPECT_EQ(r.precedence_merges,
+              0U);  // the reduction that met the anomaly is not an ordinary merge
     ASSERT_EQ(r.resolved.size(), 1U);
     resolved_anomaly const& a = r.resolved[0];
     EXPECT_EQ(a.table, "deploymentTable");
@@ -185,7 +187,9 @@ TEST(FixedModelTest, RefreshCacheResolvesTheAnomalyToo) {
     EXPECT_EQ(res.results[0].revision_id, 8862);
     EXPECT_EQ(res.results[0].deploy->id, 1003);
     ASSERT_EQ(res.resolved.size(), 1U);
-    EXPECT_EQ(res.resolved[0].to_string().rfind("RefreshCache: revision 8862 has 2 deployment rows", 0), 0U);
+    EXPECT_EQ(
+        res.resolved[0].to_string().rfind("RefreshCache: revision 8862 has 2 deployment rows", 0),
+        0U);
 }
 
 TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {

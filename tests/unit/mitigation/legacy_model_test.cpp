@@ -89,8 +89,10 @@ TEST(LegacyModelTest, AllComputersAndAChildGroupSyncWithTheChildsRow) {
     sync_result const r = must_succeed(make_legacy_model()->get_sync_info(
         b.build(), request({}, {}, {all_computers_group, "Workstations"})));
     ASSERT_EQ(r.new_updates.size(), 1U);
-    EXPECT_EQ(r.new_updates[0].deploy->id, 1002);  // the deeper group wins over the earlier deadline
-    EXPECT_EQ(r.new_updates[0].deploy->deadline, std::optional<std::string>("2008-06-24T03:00:00Z"));
+    EXPECT_EQ(r.new_updates[0].deploy->id,
+              1002);  // the deeper group wins over the earlier deadline
+    EXPECT_EQ(r.new_updates[0].deploy->deadline,
+              std::optional<std::string>("2008-06-24T03:00:00Z"));
 }
 
 TEST(LegacyModelTest, EarlierDeadlineWinsBetweenGroupsOfOneDepth) {
@@ -126,8 +128,8 @@ TEST(LegacyModelTest, StrayRowInAGroupThatLosesThePrecedenceIsNeverReached) {
     b.deploy(8862, "Workstations");
     catalog const c = b.build();
     auto const m = make_legacy_model();
-    sync_result const r = must_succeed(
-        m->get_sync_info(c, request({}, {}, {all_computers_group, "Workstations"})));
+    sync_result const r =
+        must_succeed(m->get_sync_info(c, request({}, {}, {all_computers_group, "Workstations"})));
     ASSERT_EQ(r.new_updates.size(), 1U);
     EXPECT_EQ(r.new_updates[0].deploy->id, 1003);
     EXPECT_EQ(r.precedence_merges, 1U);

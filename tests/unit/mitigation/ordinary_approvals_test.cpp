@@ -104,7 +104,8 @@ TEST(OrdinaryApprovalsTest, LegacyModelSyncsEveryProfileOfAMultiGroupScenario) {
     auto const d = diagnose(s);
     EXPECT_FALSE(d.anomalies_found());
     EXPECT_FALSE(d.legacy_fails());
-    EXPECT_EQ(d.merges.size(), 4U);  // revision 3 for three group sets, revision 4 for one set of rows
+    EXPECT_EQ(d.merges.size(),
+              4U);  // revision 3 for three group sets, revision 4 for one set of rows
 }
 
 TEST(OrdinaryApprovalsTest, EachProfileGetsTheRowOfItsDeepestGroup) {
@@ -169,7 +170,8 @@ TEST(OrdinaryApprovalsTest, TheDocumentedExampleSyncsAndItsStrayRowFailsTheLegac
         o.groups = profile_groups(s, s.profiles.at(0));
         auto const installed = installed_on(s.profiles.at(0).machine);
         auto const l = run_simulated_sync(*make_legacy_model(), c, o, installed);
-        auto const f = run_simulated_sync(*make_fixed_model(), c, o, installed_on(s.profiles.at(0).machine));
+        auto const f =
+            run_simulated_sync(*make_fixed_model(), c, o, installed_on(s.profiles.at(0).machine));
         ASSERT_TRUE(f.ok());
         if (!with_stray) {
             EXPECT_TRUE(l.ok());

@@ -100,7 +100,8 @@ TEST(RefreshCacheTest, AnswersAsSyncUpdatesForEveryProfileOnBothModels) {
             for (auto const& item : results) {
                 ASSERT_EQ(sent.count(item.revision_id), 1U) << item.revision_id;
                 EXPECT_EQ(describe(*item.deploy), sent.at(item.revision_id)) << item.revision_id;
-                EXPECT_EQ(item.is_leaf, c.is_leaf(static_cast<std::size_t>(c.position(item.revision_id))));
+                EXPECT_EQ(item.is_leaf,
+                          c.is_leaf(static_cast<std::size_t>(c.position(item.revision_id))));
                 ++compared;
             }
         }
@@ -153,7 +154,8 @@ TEST(RefreshCacheTest, MapsAnUnknownRevisionNumberToTheNewestRevisionWithARow) {
     refresh_request r;
     r.groups = {all_computers_group, "Workstations"};
     // 8711 has no row; 8712 (RevisionNumber 101) has one. An unknown number maps there too.
-    r.identities = {{r8711->update_id, r8711->revision_number}, {r8711->update_id, 999},
+    r.identities = {{r8711->update_id, r8711->revision_number},
+                    {r8711->update_id, 999},
                     {"00000000-0000-0000-0000-000000000000", 1}};
     auto const out = make_fixed_model()->refresh_cache(c, r);
     auto const& results = std::get<refresh_result>(out).results;

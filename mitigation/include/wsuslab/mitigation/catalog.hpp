@@ -1,9 +1,10 @@
 #pragma once
 /// The indexed, immutable form of a scenario's revisions and deployment rows that the models
-/// query per request: the only index of a scenario in wsuslab (docs/models.md §6). Built once (O(revisions + rows + edges), one hash map of UpdateIDs and one
-/// of group names); afterwards every index is a dense array addressed by *position*, so the
-/// per-request work of the models needs no hashing of the catalogue (docs/performance.md).
-/// Shared read-only between threads; all member functions are const and thread-safe.
+/// query per request: the only index of a scenario in wsuslab (docs/models.md §6). Built once
+/// (O(revisions + rows + edges), one hash map of UpdateIDs and one of group names); afterwards
+/// every index is a dense array addressed by *position*, so the per-request work of the models
+/// needs no hashing of the catalogue (docs/performance.md). Shared read-only between threads; all
+/// member functions are const and thread-safe.
 ///
 /// Positions: revisions() is kept sorted by revision ID (stable), so position order is
 /// revision-ID order. Should two revisions share one revision ID (the loader rejects that), the

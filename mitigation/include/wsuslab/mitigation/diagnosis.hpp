@@ -36,7 +36,7 @@ struct duplicate_deployment {
     std::string target_group;          ///< the group of the pair
     std::vector<deployment_row> rows;  ///< the pair's rows, file order (stray rows flagged)
     std::vector<std::vector<std::string>> group_sets;  ///< every group set that holds the group
-    std::vector<std::string> profiles_hit;  ///< profiles whose group set holds the group
+    std::vector<std::string> profiles_hit;             ///< profiles whose group set holds the group
     /// Profiles for whose group set the pair wins the precedence among the revision's rows: the
     /// legacy model fails for them as soon as they reach the revision (docs/models.md §3.2).
     std::vector<std::string> profiles_exposed;
@@ -76,8 +76,8 @@ struct workaround_step {
     std::string operation;  ///< "approve" or "decline"
     std::string update_id;
     std::string title;
-    std::int32_t revision_id = 0;  ///< approve: the revision approved (the latest)
-    std::string target_group;      ///< approve: the group ("All Computers")
+    std::int32_t revision_id = 0;            ///< approve: the revision approved (the latest)
+    std::string target_group;                ///< approve: the group ("All Computers")
     std::vector<std::int32_t> rows_added;    ///< deployment IDs
     std::vector<std::int32_t> rows_removed;  ///< deployment IDs
     std::vector<std::string> also_declined;  ///< decline: bundled updates declined with it

@@ -45,7 +45,7 @@ struct resolved_anomaly {
     std::string target_group;                  ///< deploymentTable: the group of the pair
     std::vector<std::int32_t> deployment_ids;  ///< deploymentTable: the pair's rows, file order
     std::int32_t kept_deployment_id = 0;
-    std::string rule;  ///< the precedence rule that beat the best twin, e.g. "latest LastChangeTime"
+    std::string rule;  ///< the rule that beat the best twin, e.g. "latest LastChangeTime"
     std::string to_string() const;  ///< one log line
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 /// A WSUS server's state as data (docs/scenario-format.md): update revisions, target groups,
 /// deployment rows (kept as rows: ordinary approvals, one per revision and group, and the stray
-/// rows that repeat a pair), computer assignments and simulated client profiles. Loaded from fixtures/scenarios/*.xml.
+/// rows that repeat a pair), computer assignments and simulated client profiles. Loaded from
+/// fixtures/scenarios/*.xml.
 
 #include <cstddef>
 #include <cstdint>
@@ -40,7 +41,7 @@ struct revision {
     std::string product;
     std::string classification;
     std::optional<std::string> kb_article;
-    std::vector<prerequisite_clause> prerequisites;          ///< AND of clauses
+    std::vector<prerequisite_clause> prerequisites;            ///< AND of clauses
     std::vector<std::vector<std::int32_t>> bundled_revisions;  ///< AND of OR clauses (revision IDs)
     std::string applicability_xml;  ///< the <ApplicabilityRules> element, Core form (b. prefixes)
     std::string core_xml;           ///< generated Core fragment sent in UpdateInfo/Xml
@@ -108,8 +109,8 @@ struct client_profile {
 struct server_info {
     std::string name = "WSUS";
     std::string product_version = "3.1.6001.65";  ///< WSUS 3.0 SP1 before KB954960
-    std::string protocol_version = "3.1";        ///< GetConfig ProtocolVersion
-    std::string config_last_change;              ///< GetConfig LastChange
+    std::string protocol_version = "3.1";         ///< GetConfig ProtocolVersion
+    std::string config_last_change;               ///< GetConfig LastChange
     bool registration_required = true;
     bool client_side_targeting = false;
     std::size_t page_size = 200;  ///< NewUpdates per SyncUpdates response (WSUS 3.x)
@@ -142,8 +143,10 @@ bool operator==(const computer_assignment& a, const computer_assignment& b);
 bool operator==(const client_profile& a, const client_profile& b);
 bool operator==(const server_info& a, const server_info& b);
 bool operator==(const scenario& a, const scenario& b);
-inline bool operator!=(const scenario& a, const scenario& b) { return !(a == b); }
-std::string_view update_type_name(update_type t);  // "Software", "Detectoid", ...
+inline bool operator!=(const scenario& a, const scenario& b) {
+    return !(a == b);
+}
+std::string_view update_type_name(update_type t);    // "Software", "Detectoid", ...
 std::string_view stray_origin_name(stray_origin o);  // "Unknown", "RevisionMigration", ...
 std::optional<stray_origin> stray_origin_from_name(std::string_view name);
 
