@@ -53,6 +53,19 @@ std::int32_t catalog::update_index_of(std::string_view update_id) const {
     return it == update_index_.end() ? npos : it->second;
 }
 
+std::int32_t catalog::position_of(std::string_view update_id, std::int32_t revision_number) const {
+    std::int32_t const u = update_index_of(update_id);
+    if (u == npos) {
+        return npos;
+    }
+    for (std::int32_t const pos : update_revisions(u)) {
+        if (revision_numbers_[static_cast<std::size_t>(pos)] == revision_number) {
+            return pos;
+        }
+    }
+    return npos;
+}
+
 std::int32_t catalog::group_index(std::string_view name) const {
     auto const it = group_index_.find(std::string(name));
     return it == group_index_.end() ? npos : it->second;
@@ -111,8 +124,31 @@ void catalog::build_indexes() {
         }
         update_of_pos_[pos] = inserted.first->second;
     }
+    build_update_revisions();
     build_edges();
     build_rows();
+}
+
+void catalog::build_update_revisions() {
+    update_rev_first_.assign(latest_of_update_.size() + 1, 0);
+    for (std::int32_t const u : update_of_pos_) {
+        ++update_rev_first_[static_cast<std::size_t>(u) + 1];
+    }
+    prefix_sum(update_rev_first_);
+    update_revs_.resize(update_of_pos_.size());
+    std::vector<std::size_t> fill(update_rev_first_.begin(), update_rev_first_.end() - 1);
+    for (std::size_t pos = 0; pos < update_of_pos_.size(); ++pos) {
+        update_revs_[fill[static_cast<std::size_t>(update_of_pos_[pos])]++] = to_index(pos);
+    }
+    for (std::size_t u = 0; u + 1 < update_rev_first_.size(); ++u) {
+        auto const begin = update_revs_.begin();
+        auto const first = begin + static_cast<std::ptrdiff_t>(update_rev_first_[u]);
+        auto const last = begin + static_cast<std::ptrdiff_t>(update_rev_first_[u + 1]);
+        std::stable_sort(first, last, [this](std::int32_t a, std::int32_t b) {
+            return revision_numbers_[static_cast<std::size_t>(a)] <
+                   revision_numbers_[static_cast<std::size_t>(b)];
+        });
+    }
 }
 
 void catalog::build_edges() {

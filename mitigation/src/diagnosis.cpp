@@ -1,6 +1,6 @@
-// Diagnosis: colliding deployment rows per group set, legacy verdicts per profile, and the plan
-// of the workaround (checked on a copy). The WSUS operations and the report are in
-// diagnosis_workaround.cpp.
+// Diagnosis: the anomalies (stray rows of one (revision, group) pair), the ordinary approvals
+// resolved by precedence, legacy verdicts per profile, and the plan of the workaround (checked
+// on a copy). The WSUS operations and the report are in diagnosis_workaround.cpp.
 #include <wsuslab/mitigation/diagnosis.hpp>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <set>
 
 #include <wsuslab/mitigation/catalog.hpp>
+#include <wsuslab/mitigation/row_precedence.hpp>
 #include <wsuslab/mitigation/simulated_sync.hpp>
 
 namespace wsuslab::mitigation {
@@ -101,52 +102,106 @@ std::map<std::vector<std::string>, std::vector<std::string>> group_sets(const sc
     return sets;
 }
 
+/// Every (revision, target group) pair with more than one row: the anomaly, whatever group set
+/// holds it (docs/models.md §3.1).
 std::vector<duplicate_deployment> find_duplicates(const scenario& s) {
+    std::map<std::pair<std::int32_t, std::string>, std::vector<const deployment_row*>> pairs;
+    for (auto const& d : s.deployments) {
+        pairs[{d.revision_id, d.target_group}].push_back(&d);
+    }
     std::vector<duplicate_deployment> out;
-    for (auto const& [groups, profiles] : group_sets(s)) {
-        std::map<std::int32_t, std::vector<const deployment_row*>> by_revision;
-        for (auto const& d : s.deployments) {
+    for (auto const& [key, rows] : pairs) {
+        if (rows.size() < 2) {
+            continue;
+        }
+        duplicate_deployment d;
+        d.revision_id = key.first;
+        d.target_group = key.second;
+        if (const revision* r = s.find_revision(key.first)) {
+            d.update_id = r->update_id;
+            d.title = r->title;
+        }
+        for (auto const* r : rows) {
+            d.rows.push_back(*r);
+        }
+        for (auto const& [groups, profiles] : group_sets(s)) {
             if (std::find(groups.begin(), groups.end(), d.target_group) != groups.end()) {
-                by_revision[d.revision_id].push_back(&d);
+                d.group_sets.push_back(groups);
+                d.profiles_hit.insert(d.profiles_hit.end(), profiles.begin(), profiles.end());
+            }
+        }
+        std::sort(d.profiles_hit.begin(), d.profiles_hit.end());
+        out.push_back(std::move(d));
+    }
+    return out;  // the map's order: by revision ID, then group name
+}
+
+/// The precedence over each group set's rows of each revision: marks the anomalies whose pair
+/// wins for a set (profiles_exposed) and lists the ordinary multi-group reductions.
+std::vector<precedence_merge> apply_precedence(const scenario& s, const catalog& c,
+                                               std::vector<duplicate_deployment>& anomalies) {
+    std::vector<precedence_merge> merges;
+    for (auto const& [groups, profiles] : group_sets(s)) {
+        std::map<std::int32_t, std::vector<std::int32_t>> by_revision;  // catalog row indices
+        for (std::size_t i = 0; i < c.deployments().size(); ++i) {
+            auto const& d = c.deployments()[i];
+            if (c.row_position(i) != catalog::npos &&
+                std::find(groups.begin(), groups.end(), d.target_group) != groups.end()) {
+                by_revision[d.revision_id].push_back(static_cast<std::int32_t>(i));
             }
         }
         for (auto const& [revision_id, rows] : by_revision) {
             if (rows.size() < 2) {
                 continue;
             }
-            std::vector<deployment_row> copies;
-            for (auto const* r : rows) {
-                copies.push_back(*r);
-            }
-            auto it = std::find_if(out.begin(), out.end(), [&](const duplicate_deployment& x) {
-                return x.revision_id == revision_id && x.rows == copies;
-            });
-            if (it == out.end()) {
-                duplicate_deployment d;
-                d.revision_id = revision_id;
-                if (const revision* r = s.find_revision(revision_id)) {
-                    d.update_id = r->update_id;
-                    d.title = r->title;
+            row_choice const choice = choose_row(c, rows);
+            auto const kept_index = static_cast<std::size_t>(rows[choice.kept]);
+            const deployment_row& kept = c.deployments()[kept_index];
+            if (choice.anomaly_reached()) {
+                for (auto& a : anomalies) {
+                    if (a.revision_id == revision_id && a.target_group == kept.target_group) {
+                        a.profiles_exposed.insert(a.profiles_exposed.end(), profiles.begin(),
+                                                  profiles.end());
+                    }
                 }
-                d.rows = std::move(copies);
-                out.push_back(std::move(d));
-                it = std::prev(out.end());
+                continue;
             }
-            it->group_sets.push_back(groups);
-            it->profiles_hit.insert(it->profiles_hit.end(), profiles.begin(), profiles.end());
+            precedence_merge m;
+            m.revision_id = revision_id;
+            if (const revision* r = s.find_revision(revision_id)) {
+                m.title = r->title;
+            }
+            m.group_set = groups;
+            for (std::int32_t const row : rows) {
+                m.rows.push_back(c.deployments()[static_cast<std::size_t>(row)]);
+            }
+            m.kept_deployment_id = kept.deployment_id;
+            m.rule = std::string(choice.rule);
+            m.profiles = profiles;
+            // One entry per distinct set of rows: a larger group set may hold the same ones.
+            auto const same =
+                std::find_if(merges.begin(), merges.end(), [&](const precedence_merge& x) {
+                    return x.revision_id == m.revision_id && x.rows == m.rows;
+                });
+            if (same == merges.end()) {
+                merges.push_back(std::move(m));
+            } else {
+                same->profiles.insert(same->profiles.end(), m.profiles.begin(), m.profiles.end());
+            }
         }
     }
-    for (auto& d : out) {
-        std::sort(d.profiles_hit.begin(), d.profiles_hit.end());
+    for (auto& a : anomalies) {
+        std::sort(a.profiles_exposed.begin(), a.profiles_exposed.end());
     }
-    std::sort(out.begin(), out.end(), [](const duplicate_deployment& a, const duplicate_deployment& b) {
-        return a.revision_id < b.revision_id;
-    });
-    return out;
+    std::stable_sort(merges.begin(), merges.end(),
+                     [](const precedence_merge& a, const precedence_merge& b) {
+                         return a.revision_id < b.revision_id;
+                     });
+    return merges;
 }
 
-std::vector<profile_verdict> legacy_verdicts(const scenario& s, const legacy_options& legacy) {
-    catalog const c(s);
+std::vector<profile_verdict> legacy_verdicts(const scenario& s, const catalog& c,
+                                             const legacy_options& legacy) {
     auto const model = make_legacy_model(legacy);
     std::vector<profile_verdict> out;
     for (auto const& p : s.profiles) {
@@ -220,8 +275,10 @@ std::vector<workaround_step> apply_workaround(scenario& s, const diagnosis_optio
 diagnosis diagnose(const scenario& s, const diagnosis_options& options) {
     diagnosis d;
     d.kind = options.kind;
+    catalog const c(s);
     d.duplicates = find_duplicates(s);
-    d.profiles = legacy_verdicts(s, options.legacy);
+    d.merges = apply_precedence(s, c, d.duplicates);
+    d.profiles = legacy_verdicts(s, c, options.legacy);
     for (auto& dup : d.duplicates) {
         for (auto const& v : d.profiles) {
             if (v.failure && v.failure->key_being_added == dup.revision_id) {
@@ -232,7 +289,7 @@ diagnosis diagnose(const scenario& s, const diagnosis_options& options) {
     if (d.anomalies_found() || d.legacy_fails()) {
         scenario repaired = s;
         d.workaround = apply_workaround(repaired, options);
-        auto const after = legacy_verdicts(repaired, options.legacy);
+        auto const after = legacy_verdicts(repaired, catalog(repaired), options.legacy);
         d.workaround_verified =
             find_duplicates(repaired).empty() &&
             std::all_of(after.begin(), after.end(), [](const profile_verdict& v) { return v.legacy_ok; });

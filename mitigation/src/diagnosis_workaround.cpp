@@ -36,6 +36,19 @@ std::string join_ids(const std::vector<std::int32_t>& ids) {
 
 std::string set_text(const std::vector<std::string>& groups) { return "{" + join(groups, ", ") + "}"; }
 
+std::string row_text(const deployment_row& row) {
+    std::string out = std::to_string(row.deployment_id) + "  group '" + row.target_group + "'  " +
+                      std::string(protocol::deployment_action_name(row.action)) +
+                      "  LastChangeTime " + row.last_change_time;
+    if (row.stray) {
+        out += "  stray (Origin " + std::string(stray_origin_name(*row.stray)) + ")";
+    }
+    if (row.line != 0) {
+        out += "  (line " + std::to_string(row.line) + ")";
+    }
+    return out;
+}
+
 }  // namespace
 
 workaround_step approve_update(scenario& s, const std::string& update_id, const std::string& group,
@@ -152,6 +165,55 @@ std::string workaround_step::to_string() const {
     return out;
 }
 
+namespace {
+
+// The stray pairs, then the ordinary multi-group approvals the precedence resolves.
+void report_anomalies(std::ostringstream& out, const scenario& s, const diagnosis& d) {
+    if (d.duplicates.empty()) {
+        out << "Stray deployment rows: none (every (revision, target group) pair has one row)\n";
+    } else {
+        out << "Stray deployment rows (a (revision, target group) pair with more than one row, "
+               "which the WSUS console cannot create; when the pair wins the precedence for a "
+               "client, GetSyncInfo's deploymentTable.Add fails on the second row):\n";
+    }
+    for (auto const& dup : d.duplicates) {
+        out << "  revision " << dup.revision_id << " \"" << dup.title << "\" (UpdateID "
+            << dup.update_id;
+        if (const revision* r = s.find_revision(dup.revision_id)) {
+            out << ", RevisionNumber " << r->revision_number << (r->declined ? ", declined" : "")
+                << (r->expired ? ", expired" : "");
+        }
+        out << "), target group '" << dup.target_group << "'\n";
+        for (auto const& row : dup.rows) {
+            out << "    row " << row_text(row) << "\n";
+        }
+        out << "    profiles whose groups hold the pair: "
+            << (dup.profiles_hit.empty() ? "(none)" : join(dup.profiles_hit, ", ")) << "\n";
+        out << "    profiles for which the pair wins the precedence: "
+            << (dup.profiles_exposed.empty() ? "(none: another group's row is sent)"
+                                             : join(dup.profiles_exposed, ", "))
+            << "\n";
+        out << "    profiles whose legacy sync fails on it: "
+            << (dup.profiles_failing.empty() ? "(none: no profile reaches the revision)"
+                                             : join(dup.profiles_failing, ", "))
+            << "\n";
+    }
+    if (!d.merges.empty()) {
+        out << "\nApprovals for several of a client's groups (ordinary; resolved by precedence, "
+               "not a defect):\n";
+    }
+    for (auto const& m : d.merges) {
+        out << "  revision " << m.revision_id << " \"" << m.title << "\" for "
+            << set_text(m.group_set) << ": rows";
+        for (auto const& row : m.rows) {
+            out << " " << row.deployment_id << " '" << row.target_group << "'";
+        }
+        out << "; sends row " << m.kept_deployment_id << " (" << m.rule << ")\n";
+    }
+}
+
+}  // namespace
+
 std::string diagnosis_report(const scenario& s, const diagnosis& d) {
     std::ostringstream out;
     out << "Scenario " << s.name;
@@ -163,38 +225,7 @@ std::string diagnosis_report(const scenario& s, const diagnosis& d) {
         << s.profiles.size() << " client profiles\n";
     out << "Server " << s.server.name << " " << s.server.product_version << ", default model "
         << s.server.default_model << "\n\n";
-    if (d.duplicates.empty()) {
-        out << "Duplicate deployment rows: none (no revision has two rows for any group set)\n";
-    } else {
-        out << "Duplicate deployment rows (GetSyncInfo's deploymentTable.Add fails on the second):\n";
-    }
-    for (auto const& dup : d.duplicates) {
-        out << "  revision " << dup.revision_id << " \"" << dup.title << "\" (UpdateID "
-            << dup.update_id;
-        if (const revision* r = s.find_revision(dup.revision_id)) {
-            out << ", RevisionNumber " << r->revision_number << (r->declined ? ", declined" : "")
-                << (r->expired ? ", expired" : "");
-        }
-        out << ")\n";
-        for (auto const& row : dup.rows) {
-            out << "    row " << row.deployment_id << "  group '" << row.target_group << "'  "
-                << protocol::deployment_action_name(row.action) << "  LastChangeTime "
-                << row.last_change_time;
-            if (row.line != 0) {
-                out << "  (line " << row.line << ")";
-            }
-            out << "\n";
-        }
-        for (auto const& set : dup.group_sets) {
-            out << "    collides for group set " << set_text(set) << "\n";
-        }
-        out << "    profiles whose groups hold these rows: "
-            << (dup.profiles_hit.empty() ? "(none)" : join(dup.profiles_hit, ", ")) << "\n";
-        out << "    profiles whose legacy sync fails on it: "
-            << (dup.profiles_failing.empty() ? "(none: no profile reaches the revision)"
-                                             : join(dup.profiles_failing, ", "))
-            << "\n";
-    }
+    report_anomalies(out, s, d);
     out << "\nLegacy model (WSUS 3.0 SP1 before KB954960), simulated sync per profile:\n";
     for (auto const& v : d.profiles) {
         out << "  " << v.profile << "  " << set_text(v.groups) << "  ";
@@ -223,7 +254,7 @@ std::string diagnosis_report(const scenario& s, const diagnosis& d) {
             out << "  " << (i + 1) << ". " << d.workaround[i].to_string() << "\n";
         }
         out << (d.workaround_verified
-                    ? "  Checked on a copy: no duplicate rows remain and every profile syncs "
+                    ? "  Checked on a copy: no stray rows remain and every profile syncs "
                       "against the legacy model.\n"
                     : "  Checked on a copy: this does NOT make every profile sync against the "
                       "legacy model.\n");
@@ -232,7 +263,8 @@ std::string diagnosis_report(const scenario& s, const diagnosis& d) {
     for (auto const& v : d.profiles) {
         failing += v.legacy_ok ? 0 : 1;
     }
-    out << "\nResult: " << d.duplicates.size() << " revision(s) with duplicate deployment rows; "
+    out << "\nResult: " << d.duplicates.size()
+        << " (revision, target group) pair(s) with stray rows; "
         << "the legacy model fails for " << failing << " of " << d.profiles.size()
         << " profile(s).\n";
     return out.str();

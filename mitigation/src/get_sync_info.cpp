@@ -1,4 +1,4 @@
-// The shared, staged GetSyncInfo algorithm (docs/protocol-notes.md §7.1, §7.3; docs/models.md).
+// The shared, staged GetSyncInfo algorithm (docs/models.md §2).
 //
 // Per request, with n = catalogue size: one byte of flags per position, one pass over the rows of
 // the client's groups, a closure walk over the precomputed edges, and one sequential scan of the
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <wsuslab/mitigation/catalog.hpp>
+#include <wsuslab/mitigation/deployment_scope.hpp>
 #include <wsuslab/mitigation/get_sync_info.hpp>
 
 #include "get_sync_info_detail.hpp"
@@ -22,15 +23,6 @@
 namespace wsuslab::mitigation::detail {
 
 namespace {
-
-enum : std::uint8_t {
-    in_d0 = 1,        // has a deployment row for one of the client's groups
-    in_closure = 2,   // D: closure of D0 over prerequisite and bundle edges
-    in_d = 4,         // ... of this pass's types, with every prerequisite clause satisfied
-    is_needed = 8,    // ... and the chosen revision of its UpdateID
-    is_cached = 16,   // in the client's cache lists for this pass
-    is_bundled = 32,  // reached from D0 through bundle edges only
-};
 
 constexpr std::size_t stage_count = 4;
 
@@ -50,35 +42,26 @@ std::size_t stage_of(const catalog& c, std::size_t pos, std::uint8_t flags) {
 class request_run {
 public:
     request_run(const catalog& c, const sync_request& r, const table_policy& p)
-        : c_(c),
-          r_(r),
-          p_(p),
-          driver_(r.skip_software_sync),
-          flags_(c.size(), 0),
-          in_groups_(c.group_count(), 0) {}
+        : c_(c), r_(r), p_(p), driver_(r.skip_software_sync), flags_(c.size(), 0) {}
 
     sync_outcome run();
 
 private:
-    void collect_groups();
-    void mark_deployed_and_closure();
     void filter_prerequisites();
     void mark_cached();
     std::optional<duplicate_key_error> scan();
     protocol::update_info make_info(std::size_t pos) const;
     std::int32_t chosen_row(std::size_t pos) const;
     bool row_applies(std::int32_t row) const {
-        return in_groups_[static_cast<std::size_t>(c_.row_group(static_cast<std::size_t>(row)))] !=
-               0;
+        return groups_.contains(c_, static_cast<std::size_t>(row));
     }
 
     const catalog& c_;
     const sync_request& r_;
     const table_policy& p_;
     bool driver_;
-    std::vector<std::uint8_t> flags_;      // per position
-    std::vector<std::uint8_t> in_groups_;  // per group index: one of the client's groups
-    std::vector<std::int32_t> groups_;
+    std::vector<std::uint8_t> flags_;  // per position
+    group_set groups_;
     std::vector<std::int32_t> closure_;  // D0 first, then what the closure added
     std::vector<std::int32_t> cached_positions_;
     std::vector<std::int32_t> unknown_cached_;
@@ -90,65 +73,6 @@ private:
     std::int32_t max_change_rank_ = -1;
     sync_result out_;
 };
-
-void request_run::collect_groups() {
-    // A group named twice must not make its rows count twice.
-    for (auto const& name : r_.groups) {
-        std::int32_t const g = c_.group_index(name);
-        if (g != catalog::npos && in_groups_[static_cast<std::size_t>(g)] == 0) {
-            in_groups_[static_cast<std::size_t>(g)] = 1;
-            groups_.push_back(g);
-        }
-    }
-}
-
-void request_run::mark_deployed_and_closure() {
-    for (std::int32_t const g : groups_) {
-        for (std::int32_t const row : c_.rows_of_group(g)) {
-            auto const pos =
-                static_cast<std::size_t>(c_.row_position(static_cast<std::size_t>(row)));
-            if ((flags_[pos] & in_d0) == 0) {
-                flags_[pos] |= in_d0 | in_closure;
-                closure_.push_back(static_cast<std::int32_t>(pos));
-            }
-        }
-    }
-    std::size_t const d0_size = closure_.size();
-    // Bundle members reached from a deployed revision through bundle edges get Action Bundle.
-    std::vector<std::int32_t> bundled;
-    auto const bundle_from = [&](std::size_t pos) {
-        for (std::int32_t const m : c_.bundle_members(pos)) {
-            auto& f = flags_[static_cast<std::size_t>(m)];
-            if ((f & is_bundled) == 0) {
-                f |= is_bundled;
-                bundled.push_back(m);
-            }
-        }
-    };
-    for (std::size_t i = 0; i < d0_size; ++i) {
-        bundle_from(static_cast<std::size_t>(closure_[i]));
-    }
-    for (std::size_t i = 0; i < bundled.size(); ++i) {
-        bundle_from(static_cast<std::size_t>(bundled[i]));
-    }
-    // Breadth-first over closure_ itself: it is both the queue and the result.
-    auto const visit = [&](std::int32_t t) {
-        auto& f = flags_[static_cast<std::size_t>(t)];
-        if ((f & in_closure) == 0) {
-            f |= in_closure;
-            closure_.push_back(t);
-        }
-    };
-    for (std::size_t i = 0; i < closure_.size(); ++i) {
-        auto const pos = static_cast<std::size_t>(closure_[i]);
-        for (std::int32_t const t : c_.prerequisite_targets(pos)) {
-            visit(t);
-        }
-        for (std::int32_t const t : c_.bundle_members(pos)) {
-            visit(t);
-        }
-    }
-}
 
 void request_run::filter_prerequisites() {
     // installed := UpdateIDs of the revisions the client reports as installed non-leaf.
@@ -254,11 +178,14 @@ std::optional<duplicate_key_error> request_run::scan() {
             }
         }
         if (rows.size() > 1) {
-            auto chosen = p_.choose_row(c_, c_.revision_id_at(pos), rows, out_.resolved);
+            auto chosen = reduce_rows(c_, c_.revision_id_at(pos), rows, p_,
+                                      protocol::operation::sync_updates, out_.resolved);
             if (auto* e = std::get_if<duplicate_key_error>(&chosen)) {
                 return *e;
             }
-            merged_.emplace_back(static_cast<std::int32_t>(pos), std::get<std::int32_t>(chosen));
+            kept_row const kept = std::get<kept_row>(chosen);
+            out_.precedence_merges += kept.precedence_merge ? 1 : 0;
+            merged_.emplace_back(static_cast<std::int32_t>(pos), kept.row);
         }
         if ((f & is_needed) != 0 && (f & is_cached) == 0) {
             std::size_t const s = stage_of(c_, pos, f);
@@ -292,35 +219,20 @@ protocol::update_info request_run::make_info(std::size_t pos) const {
     info.id = rev.revision_id;
     info.is_leaf = c_.is_leaf(pos);
     info.xml = rev.core_xml;
-    protocol::deployment d;
     std::int32_t const row = chosen_row(pos);
     if (row != catalog::npos) {
-        const deployment_row& dr = c_.deployments()[static_cast<std::size_t>(row)];
-        d.id = dr.deployment_id;
-        // Block MUST NOT be deployed; the server SHOULD send it as PreDeploymentCheck.
-        d.action = dr.action == protocol::deployment_action::block
-                       ? protocol::deployment_action::pre_deployment_check
-                       : dr.action;
-        d.deadline = dr.deadline;
-        d.is_assigned = dr.is_assigned;
-        d.last_change_time = dr.last_change_time;
-        d.download_priority = dr.download_priority;
-    } else {
-        // Present only as a dependency: no row of its own (docs/models.md, synthesized rows).
-        bool const bundled = (flags_[pos] & is_bundled) != 0;
-        d.id = 0;
-        d.action =
-            bundled ? protocol::deployment_action::bundle : protocol::deployment_action::evaluate;
-        d.is_assigned = bundled;
-        d.last_change_time = c_.earliest_change_time();
+        info.deploy = wire_deployment(c_.deployments()[static_cast<std::size_t>(row)],
+                                      r_.client_supports_1_8_fields);
+        return info;
     }
-    if (r_.client_supports_1_8_fields) {
-        d.auto_select = "0";
-        d.auto_download = "0";
-        d.supersedence_behavior = "0";
-        d.flag_bitmask = "0";
-    }
-    info.deploy = std::move(d);
+    // Present only as a dependency: no row of its own (docs/models.md, synthesized rows).
+    deployment_row synthesized;
+    bool const bundled = (flags_[pos] & is_bundled) != 0;
+    synthesized.action =
+        bundled ? protocol::deployment_action::bundle : protocol::deployment_action::evaluate;
+    synthesized.is_assigned = bundled;
+    synthesized.last_change_time = c_.earliest_change_time();
+    info.deploy = wire_deployment(synthesized, r_.client_supports_1_8_fields);
     return info;
 }
 
@@ -336,8 +248,8 @@ sync_outcome request_run::run() {
     if (auto e = p_.build_state_table(lists, out_.resolved)) {
         return *e;
     }
-    collect_groups();
-    mark_deployed_and_closure();
+    groups_ = collect_groups(c_, r_.groups);
+    mark_scope(c_, groups_, flags_, closure_);
     filter_prerequisites();
     mark_cached();
     if (auto e = scan()) {

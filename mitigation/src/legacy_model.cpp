@@ -1,6 +1,8 @@
-// The legacy GetSyncInfo model: our reconstruction of WSUS 3.0 SP1 before KB954960
-// (docs/kb954960-lab.md §5.3). Its per-request tables are .NET Hashtables filled with Add, so a
-// second entry with the same revision ID throws ArgumentException and fails the whole request.
+// The legacy GetSyncInfo model: WSUS 3.0 SP1 before KB954960, as the lab reconstructs it
+// (docs/models.md §3). Its per-request tables are .NET Hashtables filled with Add. The server's
+// row query resolves the winning (revision, target group) pair by precedence and joins back to
+// the deployment rows on that pair, so a stray second row of the winning pair comes back twice
+// and the second Add throws ArgumentException, failing the whole request.
 
 #include <cstdint>
 #include <memory>
@@ -28,6 +30,17 @@ std::vector<std::string> duplicate_key_error::stack_frames() const {
         "at System.Collections.Hashtable.Insert(Object key, Object nvalue, Boolean add)",
         "at System.Collections.Hashtable.Add(Object key, Object value)",
     };
+    if (operation == protocol::operation::refresh_cache) {
+        // Invented by the lab: no public stack of a RefreshCache failure exists (docs/models.md
+        // §3.4). The two frames name the operation as WSUS's other frames name theirs.
+        frames.emplace_back(
+            "at Microsoft.UpdateServices.Internal.ClientImplementation.RefreshCache(Cookie cookie, "
+            "UpdateIdentity[] globalIDs)");
+        frames.emplace_back(
+            "at Microsoft.UpdateServices.Internal.Client.RefreshCache(Cookie cookie, "
+            "UpdateIdentity[] globalIDs)");
+        return frames;
+    }
     // stateTable is a parameter of GetSyncInfo, so SoftwareSync (its caller) fills it: a
     // duplicate there throws one frame higher (Inference; docs/models.md).
     if (table != "stateTable") {
@@ -79,14 +92,15 @@ public:
         return std::nullopt;
     }
 
-    std::variant<std::int32_t, duplicate_key_error> choose_row(
-        const catalog& /*c*/, std::int32_t revision_id, const std::vector<std::int32_t>& rows,
+    std::optional<duplicate_key_error> anomaly_reached(
+        const catalog& /*c*/, std::int32_t revision_id, const std::vector<std::int32_t>& /*rows*/,
+        const row_choice& /*choice*/, protocol::operation op,
         std::vector<resolved_anomaly>& /*resolved*/) const override {
-        // deploymentTable.Add(revisionId, row) for each row in turn: the second one throws.
-        if (rows.size() > 1) {
-            return duplicate_key_error{"deploymentTable", revision_id, revision_id};
-        }
-        return rows.front();
+        // The winning pair's rows come back twice: deploymentTable.Add(revisionId, row) for the
+        // second one throws.
+        duplicate_key_error e{"deploymentTable", revision_id, revision_id};
+        e.operation = op;
+        return e;
     }
 
 private:
@@ -99,6 +113,9 @@ public:
     model_kind kind() const override { return model_kind::legacy; }
     sync_outcome get_sync_info(const catalog& c, const sync_request& r) const override {
         return detail::run_get_sync_info(c, r, tables_);
+    }
+    refresh_outcome refresh_cache(const catalog& c, const refresh_request& r) const override {
+        return detail::run_refresh_cache(c, r, tables_);
     }
 
 private:

@@ -50,6 +50,25 @@ std::string_view update_type_name(update_type t) {
     return "Software";
 }
 
+std::string_view stray_origin_name(stray_origin o) {
+    switch (o) {
+        case stray_origin::unknown: return "Unknown";
+        case stray_origin::revision_migration: return "RevisionMigration";
+        case stray_origin::auto_decline: return "AutoDecline";
+    }
+    return "Unknown";
+}
+
+std::optional<stray_origin> stray_origin_from_name(std::string_view name) {
+    for (auto o : {stray_origin::unknown, stray_origin::revision_migration,
+                   stray_origin::auto_decline}) {
+        if (stray_origin_name(o) == name) {
+            return o;
+        }
+    }
+    return std::nullopt;
+}
+
 bool operator==(const content_file& a, const content_file& b) {
     return a.name == b.name && a.size == b.size && a.sha1_hex == b.sha1_hex;
 }
@@ -73,7 +92,7 @@ bool operator==(const deployment_row& a, const deployment_row& b) {
     return a.deployment_id == b.deployment_id && a.revision_id == b.revision_id &&
            a.target_group == b.target_group && a.action == b.action && a.deadline == b.deadline &&
            a.is_assigned == b.is_assigned && a.last_change_time == b.last_change_time &&
-           a.download_priority == b.download_priority;
+           a.download_priority == b.download_priority && a.stray == b.stray;
 }
 
 bool operator==(const target_group& a, const target_group& b) {

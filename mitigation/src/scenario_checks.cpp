@@ -115,6 +115,47 @@ std::string extended_fragment(const revision& r) {
     return out;
 }
 
+/// The (RevisionID, TargetGroup) rule of docs/scenario-format.md §6: at most one <Deployment>
+/// per pair (the console replaces an approval, it never adds a second), and every
+/// <StrayDeployment> repeats the pair of a <Deployment>. The first problem by line, or nullopt.
+std::optional<std::pair<std::size_t, std::string>> check_deployment_pairs(const scenario& s) {
+    std::map<std::pair<std::int32_t, std::string>, const deployment_row*> ordinary;
+    std::optional<std::pair<std::size_t, std::string>> first;
+    auto const note = [&first](std::size_t line, std::string problem) {
+        if (!first || line < first->first) {
+            first = std::make_pair(line, std::move(problem));
+        }
+    };
+    auto const pair_text = [](const deployment_row& d) {
+        return "(RevisionID " + std::to_string(d.revision_id) + ", TargetGroup '" + d.target_group +
+               "')";
+    };
+    for (auto const& d : s.deployments) {
+        if (d.stray) {
+            continue;
+        }
+        auto const inserted = ordinary.emplace(std::make_pair(d.revision_id, d.target_group), &d);
+        if (!inserted.second) {
+            const deployment_row& other = *inserted.first->second;
+            note(d.line, "deployment " + std::to_string(d.deployment_id) + " repeats the " +
+                             pair_text(d) + " pair of deployment " +
+                             std::to_string(other.deployment_id) + " (line " +
+                             std::to_string(other.line) +
+                             "): the WSUS console keeps one approval per revision and target "
+                             "group, so it cannot create this; write a row left by a server "
+                             "defect as <StrayDeployment> (docs/scenario-format.md §6.2)");
+        }
+    }
+    for (auto const& d : s.deployments) {
+        if (d.stray && ordinary.count(std::make_pair(d.revision_id, d.target_group)) == 0) {
+            note(d.line, "<StrayDeployment> " + std::to_string(d.deployment_id) + " repeats no " +
+                             "<Deployment>: no ordinary row has the pair " + pair_text(d) +
+                             "; a stray row must duplicate the pair of an existing <Deployment>");
+        }
+    }
+    return first;
+}
+
 }  // namespace
 
 std::optional<scenario_error> check_and_complete(scenario& s, const reference_lines& refs,
@@ -213,6 +254,9 @@ std::optional<scenario_error> check_and_complete(scenario& s, const reference_li
         if (!group_known(d.target_group)) {
             return err(d.line, "deployment names unknown target group '" + d.target_group + "'");
         }
+    }
+    if (auto problem = check_deployment_pairs(s)) {
+        return err(problem->first, std::move(problem->second));
     }
     for (auto const& u : refs.group_uses) {
         if (!group_known(u.group)) {

@@ -1,5 +1,5 @@
-// Pass 1 element readers: <Server>, <Update>, <TargetGroup>, <Deployment>, <Computer> and
-// <ClientProfile> (docs/scenario-format.md).
+// Pass 1 element readers: <Server>, <Update>, <TargetGroup>, <Deployment>/<StrayDeployment>,
+// <Computer> and <ClientProfile> (docs/scenario-format.md).
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -266,13 +266,42 @@ bool scenario_parser::read_group(pugi::xml_node n) {
     return true;
 }
 
+bool scenario_parser::read_deployments(pugi::xml_node parent) {
+    if (!check_attributes(parent, {})) {
+        return false;
+    }
+    for (auto n = parent.first_child(); n; n = n.next_sibling()) {
+        if (!check_no_text(n, parent)) {
+            return false;
+        }
+        if (n.type() != pugi::node_element) {
+            continue;
+        }
+        std::string const name = n.name();
+        if (name != "Deployment" && name != "StrayDeployment") {
+            return fail(n, "unknown element <" + name + "> in <Deployments>");
+        }
+        if (!read_deployment(n)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// <Deployment> and <StrayDeployment> share every attribute; a stray row may also say where it
+// came from (docs/scenario-format.md §6.2). Pass 2 checks the (RevisionID, TargetGroup) pairs.
 bool scenario_parser::read_deployment(pugi::xml_node n) {
     deployment_row d;
     d.line = line(n);
+    std::string const element = "<" + std::string(n.name()) + ">";
+    bool const stray = element == "<StrayDeployment>";
     std::string action;
     bool const ok =
-        check_attributes(n, {"ID", "RevisionID", "TargetGroup", "Action", "Deadline",
-                             "IsAssigned", "LastChangeTime", "DownloadPriority"}) &&
+        (stray ? check_attributes(n, {"ID", "RevisionID", "TargetGroup", "Action", "Deadline",
+                                      "IsAssigned", "LastChangeTime", "DownloadPriority",
+                                      "Origin"})
+               : check_attributes(n, {"ID", "RevisionID", "TargetGroup", "Action", "Deadline",
+                                      "IsAssigned", "LastChangeTime", "DownloadPriority"})) &&
         check_children(n, {}) && number(n, "ID", d.deployment_id, true, 0, int32_max) &&
         number(n, "RevisionID", d.revision_id, true, 1, int32_max) &&
         require(n, "TargetGroup", d.target_group) && require(n, "Action", action) &&
@@ -283,22 +312,33 @@ bool scenario_parser::read_deployment(pugi::xml_node n) {
     }
     auto a = protocol::deployment_action_from_name(action);
     if (!a) {
-        return fail(n, "<Deployment> attribute Action: unknown value '" + action + "'");
+        return fail(n, element + " attribute Action: unknown value '" + action + "'");
     }
     d.action = *a;
     if (d.last_change_time.size() != 10 || !is_date(d.last_change_time)) {
-        return fail(n, "<Deployment> attribute LastChangeTime: expected YYYY-MM-DD, got '" +
+        return fail(n, element + " attribute LastChangeTime: expected YYYY-MM-DD, got '" +
                            d.last_change_time + "'");
     }
     if (auto dl = n.attribute("Deadline")) {
         d.deadline = std::string(dl.value());
         if (!is_date(*d.deadline)) {
-            return fail(n, "<Deployment> attribute Deadline: expected a date or dateTime, got '" +
+            return fail(n, element + " attribute Deadline: expected a date or dateTime, got '" +
                                *d.deadline + "'");
         }
     }
     if (auto p = n.attribute("DownloadPriority")) {
         d.download_priority = std::string(p.value());
+    }
+    if (stray) {
+        d.stray = stray_origin::unknown;
+        if (auto o = n.attribute("Origin")) {
+            d.stray = stray_origin_from_name(o.value());
+            if (!d.stray) {
+                return fail(n, element + " attribute Origin: unknown value '" +
+                                   std::string(o.value()) +
+                                   "' (expected RevisionMigration, AutoDecline or Unknown)");
+            }
+        }
     }
     s_.deployments.push_back(std::move(d));
     return true;

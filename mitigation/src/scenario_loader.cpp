@@ -118,7 +118,7 @@ std::optional<scenario_error> scenario_parser::read(const pugi::xml_document& do
         } else if (name == "TargetGroups") {
             ok = each(n, "TargetGroup", &scenario_parser::read_group);
         } else if (name == "Deployments") {
-            ok = each(n, "Deployment", &scenario_parser::read_deployment);
+            ok = read_deployments(n);
         } else if (name == "Computers") {
             ok = each(n, "Computer", &scenario_parser::read_computer);
         } else if (name == "ClientProfiles") {

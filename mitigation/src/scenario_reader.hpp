@@ -92,6 +92,7 @@ private:
     bool read_update(pugi::xml_node n);
     bool read_update_children(pugi::xml_node n, revision& r, std::size_t index);
     bool read_group(pugi::xml_node n);
+    bool read_deployments(pugi::xml_node parent);
     bool read_deployment(pugi::xml_node n);
     bool read_computer(pugi::xml_node n);
     bool read_profile(pugi::xml_node n);

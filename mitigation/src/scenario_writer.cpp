@@ -220,7 +220,7 @@ std::string write_scenario(const scenario& s) {
     }
     auto deployments = root.append_child("Deployments");
     for (auto const& d : s.deployments) {
-        auto n = deployments.append_child("Deployment");
+        auto n = deployments.append_child(d.stray ? "StrayDeployment" : "Deployment");
         set_number(n, "ID", d.deployment_id);
         set_number(n, "RevisionID", d.revision_id);
         set(n, "TargetGroup", d.target_group);
@@ -229,6 +229,9 @@ std::string write_scenario(const scenario& s) {
         set_bool(n, "IsAssigned", d.is_assigned);
         set(n, "LastChangeTime", d.last_change_time);
         set(n, "DownloadPriority", d.download_priority);
+        if (d.stray && *d.stray != stray_origin::unknown) {
+            set(n, "Origin", std::string(stray_origin_name(*d.stray)));
+        }
     }
     if (!s.assignments.empty()) {
         auto computers = root.append_child("Computers");

@@ -1,16 +1,20 @@
-// `wsuslab diagnose`: find the deployment rows that make the legacy GetSyncInfo fail, say which
-// client profiles they break, and optionally write a repaired copy of the scenario (the KB954960
-// workaround: approve, then decline) and verify it (docs/kb954960-lab.md).
+// `wsuslab diagnose`: find the stray deployment rows (two rows for one revision and target
+// group) that make the legacy GetSyncInfo fail, say which client profiles they break, list the
+// ordinary multi-group approvals as resolved by precedence, and optionally write a repaired copy
+// of the scenario (the KB954960 workaround: approve, then decline) and verify it
+// (docs/models.md §3, docs/kb954960-lab.md).
 //
 // Exit codes: 0 no anomaly, or the workaround was applied and verified; 1 anomalies found and
 // not fixed (or the repaired copy still fails); 2 usage or load error.
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +48,9 @@ nlohmann::json row_json(const mitigation::deployment_row& r) {
                         {"last_change_time", r.last_change_time},
                         {"line", r.line}};
     j["deadline"] = r.deadline ? nlohmann::json(*r.deadline) : nlohmann::json(nullptr);
+    j["stray"] = r.stray.has_value();
+    j["origin"] = r.stray ? nlohmann::json(std::string(mitigation::stray_origin_name(*r.stray)))
+                          : nlohmann::json(nullptr);
     return j;
 }
 
@@ -93,10 +100,26 @@ nlohmann::json diagnosis_json(const mitigation::scenario& s, const mitigation::d
         dups.push_back({{"revision_id", dup.revision_id},
                         {"update_id", dup.update_id},
                         {"title", dup.title},
+                        {"target_group", dup.target_group},
                         {"rows", rows},
                         {"group_sets", dup.group_sets},
                         {"profiles_hit", dup.profiles_hit},
+                        {"profiles_exposed", dup.profiles_exposed},
                         {"profiles_failing", dup.profiles_failing}});
+    }
+    nlohmann::json merges = nlohmann::json::array();
+    for (auto const& m : d.merges) {
+        std::vector<std::int32_t> ids;
+        for (auto const& r : m.rows) {
+            ids.push_back(r.deployment_id);
+        }
+        merges.push_back({{"revision_id", m.revision_id},
+                          {"title", m.title},
+                          {"group_set", m.group_set},
+                          {"deployment_ids", ids},
+                          {"kept_deployment_id", m.kept_deployment_id},
+                          {"rule", m.rule},
+                          {"profiles", m.profiles}});
     }
     return {{"scenario",
              {{"name", s.name},
@@ -107,6 +130,7 @@ nlohmann::json diagnosis_json(const mitigation::scenario& s, const mitigation::d
             {"anomalies_found", d.anomalies_found()},
             {"legacy_fails", d.legacy_fails()},
             {"duplicates", dups},
+            {"resolved_by_precedence", merges},
             {"profiles", verdicts_json(d.profiles)},
             {"workaround",
              {{"kind", d.kind == mitigation::workaround_kind::decline ? "decline"
@@ -174,7 +198,7 @@ int run_diagnose(const diagnose_args& a) {
                                        (v.failure ? ": " + v.failure->message() : ""));
             text += "\n";
         }
-        text += verified ? "Verified: no duplicate deployment rows remain and every profile syncs "
+        text += verified ? "Verified: no stray deployment rows remain and every profile syncs "
                            "against the legacy model.\n"
                          : "NOT verified: the repaired scenario still fails; see above.\n";
         json["applied"] = {{"output", a.apply_to},
@@ -199,8 +223,9 @@ command add_diagnose_command(CLI::App& app) {
     command c;
     c.sub = app.add_subcommand(
         "diagnose",
-        "Find duplicate deployment rows that break the legacy GetSyncInfo (KB954960), list the "
-        "client profiles it fails for, and optionally write a repaired scenario");
+        "Find stray deployment rows (two rows for one revision and target group) that break the "
+        "legacy GetSyncInfo (KB954960), list the client profiles it fails for, and optionally "
+        "write a repaired scenario");
     c.sub->add_option("--scenario", args->scenario, "Scenario file (docs/scenario-format.md)")
         ->required();
     c.sub->add_option("--apply-workaround", args->apply_to,

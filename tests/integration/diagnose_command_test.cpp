@@ -54,8 +54,9 @@ TEST(DiagnoseCommandTest, LabScenarioExitsOneAndNamesTheCulprit) {
     auto const r = run({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml")});
     EXPECT_EQ(r.code, 1);
     EXPECT_THAT(r.out, HasSubstr("revision 8862 \"Office 2003 Service Pack 1\""));
-    EXPECT_THAT(r.out, HasSubstr("row 20417  group 'All Computers'"));
-    EXPECT_THAT(r.out, HasSubstr("row 31044  group 'Workstations'"));
+    EXPECT_THAT(r.out, HasSubstr("row 31044  group 'Workstations'  Install  LastChangeTime 2008-06-11"));
+    EXPECT_THAT(r.out, HasSubstr("row 20417  group 'Workstations'  Install  LastChangeTime 2004-08-31  "
+                                 "stray (Origin RevisionMigration)"));
     EXPECT_THAT(r.out, HasSubstr("office2003-workstation  {All Computers, Workstations}  FAILS"));
 }
 
@@ -67,8 +68,14 @@ TEST(DiagnoseCommandTest, JsonReport) {
     EXPECT_EQ(j["exit_code"], 1);
     ASSERT_EQ(j["duplicates"].size(), 1U);
     EXPECT_EQ(j["duplicates"][0]["revision_id"], 8862);
-    EXPECT_EQ(j["duplicates"][0]["rows"][0]["deployment_id"], 20417);
-    EXPECT_EQ(j["duplicates"][0]["rows"][1]["deployment_id"], 31044);
+    EXPECT_EQ(j["duplicates"][0]["target_group"], "Workstations");
+    EXPECT_EQ(j["duplicates"][0]["rows"][0]["deployment_id"], 31044);
+    EXPECT_EQ(j["duplicates"][0]["rows"][0]["stray"], false);
+    EXPECT_EQ(j["duplicates"][0]["rows"][1]["deployment_id"], 20417);
+    EXPECT_EQ(j["duplicates"][0]["rows"][1]["origin"], "RevisionMigration");
+    ASSERT_EQ(j["resolved_by_precedence"].size(), 2U);
+    EXPECT_EQ(j["resolved_by_precedence"][1]["revision_id"], 8713);
+    EXPECT_EQ(j["resolved_by_precedence"][1]["kept_deployment_id"], 30124);
     EXPECT_EQ(j["duplicates"][0]["profiles_failing"], nlohmann::json::array({"office2003-workstation"}));
     EXPECT_EQ(j["profiles"][0]["failure"]["key"], 8862);
     EXPECT_EQ(j["workaround"]["kind"], "approve-then-decline");
@@ -83,7 +90,7 @@ TEST(DiagnoseCommandTest, ApplyWorkaroundWritesAVerifiedScenario) {
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("Applied the workaround and wrote " + out.path));
     EXPECT_THAT(r.out, HasSubstr("  office2003-workstation  ok ("));
-    EXPECT_THAT(r.out, HasSubstr("Verified: no duplicate deployment rows remain and every profile "
+    EXPECT_THAT(r.out, HasSubstr("Verified: no stray deployment rows remain and every profile "
                                  "syncs against the legacy model.\n"));
     auto loaded = mitigation::load_scenario_file(out.path);
     ASSERT_TRUE(std::holds_alternative<mitigation::scenario>(loaded));
@@ -106,7 +113,7 @@ TEST(DiagnoseCommandTest, DeclineOnlyWorkaround) {
     auto const j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["applied"]["steps"].size(), 1U);
     EXPECT_EQ(j["applied"]["steps"][0]["operation"], "decline");
-    EXPECT_EQ(j["applied"]["steps"][0]["rows_removed"], nlohmann::json::array({20417, 31044}));
+    EXPECT_EQ(j["applied"]["steps"][0]["rows_removed"], nlohmann::json::array({31044, 20417}));
     EXPECT_EQ(j["applied"]["verified"], true);
 }
 

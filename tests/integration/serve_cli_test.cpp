@@ -16,11 +16,6 @@ namespace {
 
 using std::chrono::seconds;
 
-std::uint16_t port_of(const std::string& url) {
-    auto const colon = url.rfind(':');
-    return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
-}
-
 TEST(ServeCliTest, PrintsUrlServesHealthzAndExitsZeroOnSigterm) {
     child_process serve{{WSUSLAB_CLI_PATH, "serve", "--listen", "127.0.0.1:0", "--threads", "2"}};
     std::string const url = serve.read_stdout_line(seconds(60));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include <wsuslab/mitigation/deployment_scope.hpp>
 #include <wsuslab/server/cookie_codec.hpp>
 
 #include "service_impl.hpp"
@@ -64,6 +65,18 @@ std::vector<protocol::file_location> file_locations(const detail::scenario_index
     return out;
 }
 
+// Whether a revision is in the scope mitigation computed (sorted revision IDs).
+bool in_scope(const std::vector<std::int32_t>& scope, std::int32_t revision_id) {
+    return std::binary_search(scope.begin(), scope.end(), revision_id);
+}
+
+std::string lower_guid(std::string id) {
+    for (char& c : id) {
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return id;
+}
+
 }  // namespace
 
 detail::op_outcome wsus_service::impl::get_extended_update_info(detail::soap_call& call,
@@ -83,7 +96,7 @@ detail::op_outcome wsus_service::impl::get_extended_update_info(detail::soap_cal
     if ((contains(*r.info_types, "Eula") || contains(*r.info_types, "LocalizedProperties")) && !r.locales) {
         return fault(error_code::invalid_parameters, "locales");
     }
-    const std::set<std::int32_t> scope = index->in_scope(cookie.groups);
+    const std::vector<std::int32_t> scope = mitigation::revisions_in_scope(*catalog, cookie.groups);
     std::vector<protocol::update_data> updates;
     protocol::id_list out_of_scope;
     std::vector<std::int32_t> served;
@@ -92,8 +105,8 @@ detail::op_outcome wsus_service::impl::get_extended_update_info(detail::soap_cal
         if (!seen.insert(id).second) {
             continue;
         }
-        const mitigation::revision* rev = index->revision(id);
-        if (rev == nullptr || scope.count(id) == 0) {
+        const mitigation::revision* rev = catalog->find(id);
+        if (rev == nullptr || !in_scope(scope, id)) {
             out_of_scope.push_back(id);
             continue;
         }
@@ -131,12 +144,14 @@ detail::op_outcome wsus_service::impl::get_extended_update_info2(detail::soap_ca
     if ((contains(*r.info_types, "Eula") || contains(*r.info_types, "LocalizedProperties")) && !r.locales) {
         return fault(error_code::invalid_parameters, "locales");
     }
-    const std::set<std::int32_t> scope = index->in_scope(cookie.groups);
+    const std::vector<std::int32_t> scope = mitigation::revisions_in_scope(*catalog, cookie.groups);
     std::vector<protocol::update_data> updates;
     std::vector<std::int32_t> served;
     for (auto const& wanted : *r.update_ids) {
-        const mitigation::revision* rev = index->revision_of(wanted.update_id, wanted.revision_number);
-        if (rev == nullptr || scope.count(rev->revision_id) == 0 ||
+        const std::int32_t pos = catalog->position_of(lower_guid(wanted.update_id), wanted.revision_number);
+        const mitigation::revision* rev =
+            pos == mitigation::catalog::npos ? nullptr : &catalog->revisions()[static_cast<std::size_t>(pos)];
+        if (rev == nullptr || !in_scope(scope, rev->revision_id) ||
             std::find(served.begin(), served.end(), rev->revision_id) != served.end()) {
             continue;
         }

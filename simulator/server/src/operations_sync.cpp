@@ -1,8 +1,11 @@
-// Metadata sync (docs/protocol-notes.md §4.5–§4.8, §7): StartCategoryScan, SyncUpdates through the
-// chosen GetSyncInfo model, SyncPrinterCatalog, RefreshCache.
+// Metadata sync (docs/protocol-notes.md §4.5–§4.8, §7): StartCategoryScan, and SyncUpdates,
+// SyncPrinterCatalog and RefreshCache through the chosen model. Every deployment decision is the
+// model's (docs/models.md §6): this file only asks and encodes the answer.
 
 #include <algorithm>
 #include <map>
+
+#include <wsuslab/mitigation/deployment_scope.hpp>
 
 #include "service_impl.hpp"
 #include "service_time.hpp"
@@ -24,6 +27,15 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+// The .NET exception of the legacy model's failure as WSUS 3.0 SP1 logged it (docs/models.md
+// §3.3), written before the ThrowException line of the InternalServerError fault.
+app_fault duplicate_key_fault(const detail::soap_call& call, const mitigation::duplicate_key_error& dup) {
+    return app_fault{error_code::internal_server_error,
+                     "",
+                     {log_line{log_severity::error, detail::canonical_log_source(call.op),
+                               "System.ArgumentException: " + dup.message(), dup.stack_frames()}}};
+}
+
 bool mentions_printer(const mitigation::revision& r) {
     const auto lower = [](const std::string& s) { return detail::lower_copy(s); };
     return lower(r.classification).find("printer") != std::string::npos ||
@@ -32,6 +44,26 @@ bool mentions_printer(const mitigation::revision& r) {
 }
 
 }  // namespace
+
+const mitigation::get_sync_info_model& wsus_service::impl::model_for(detail::soap_call& call,
+                                                                     const std::vector<std::string>& groups,
+                                                                     std::string* decided_by) const {
+    const mitigation::model_kind kind = detail::group_model(*scenario, groups, decided_by).value_or(default_model);
+    call.model = std::string(mitigation::model_name(kind));
+    return kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
+}
+
+void wsus_service::impl::log_resolved(detail::soap_call& call,
+                                      const std::vector<mitigation::resolved_anomaly>& resolved) {
+    for (auto const& a : resolved) {
+        const char* source = a.operation == protocol::operation::refresh_cache ? "ClientImplementation.RefreshCache"
+                                                                               : "ClientImplementation.GetSyncInfo";
+        call.extra_log.push_back(log_line{log_severity::warning, source, a.to_string(), {}});
+    }
+    if (!resolved.empty()) {
+        metrics.record_duplicates_resolved(resolved.size());
+    }
+}
 
 detail::op_outcome wsus_service::impl::start_category_scan(detail::soap_call& call,
                                                            const protocol::start_category_scan_request& r) {
@@ -126,10 +158,7 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     }
 
     std::string decided_by;
-    const mitigation::model_kind kind = detail::group_model(*scenario, cookie.groups, &decided_by).value_or(default_model);
-    const mitigation::get_sync_info_model& model =
-        kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
-    call.model = std::string(mitigation::model_name(kind));
+    const mitigation::get_sync_info_model& model = model_for(call, cookie.groups, &decided_by);
 
     mitigation::sync_request sr;
     sr.groups = cookie.groups;
@@ -149,22 +178,14 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
         metrics.record_duplicates_met();
         call.detail.push_back("duplicate=" + std::to_string(dup->key_being_added) + " in " + dup->table);
-        // The .NET exception as the advisory's WSUS logged it (docs/history.md §3.4), then the
-        // fault.
-        return app_fault{error_code::internal_server_error, "",
-                         {log_line{log_severity::error, detail::canonical_log_source(call.op),
-                                   "System.ArgumentException: " + dup->message(), dup->stack_frames()}}};
+        return duplicate_key_fault(call, *dup);
     }
     mitigation::sync_result& result = std::get<mitigation::sync_result>(outcome);
-    for (auto const& a : result.resolved) {
-        call.extra_log.push_back(log_line{log_severity::warning, "ClientImplementation.GetSyncInfo", a.to_string(), {}});
-    }
-    if (!result.resolved.empty()) {
-        metrics.record_duplicates_resolved(result.resolved.size());
-    }
+    log_resolved(call, result.resolved);
     call.detail.push_back("new=" + std::to_string(result.new_updates.size()) +
                           ", outOfScope=" + std::to_string(result.out_of_scope.size()) +
-                          ", truncated=" + (result.truncated ? "true" : "false"));
+                          ", truncated=" + (result.truncated ? "true" : "false") +
+                          ", precedenceMerges=" + std::to_string(result.precedence_merges));
 
     protocol::sync_info si;
     si.new_updates = std::move(result.new_updates);
@@ -182,12 +203,7 @@ detail::op_outcome wsus_service::impl::sync_updates(detail::soap_call& call, con
     // driver pass can find anything for its groups.
     if (detail::version_at_least(scenario->server.protocol_version, 3, 2) &&
         detail::version_at_least(cookie.protocol_version, 1, 7)) {
-        const auto scope = index->in_scope(cookie.groups);
-        const bool any_driver = std::any_of(scope.begin(), scope.end(), [&](std::int32_t id) {
-            const auto* rev = index->revision(id);
-            return rev != nullptr && rev->type == mitigation::update_type::driver;
-        });
-        si.driver_sync_not_needed = any_driver ? "false" : "true";
+        si.driver_sync_not_needed = mitigation::driver_sync_not_needed(*catalog, cookie.groups) ? "true" : "false";
     }
     si.new_cookie = issue_cookie(call, std::move(cookie));
     protocol::sync_updates_response resp;
@@ -209,10 +225,7 @@ detail::op_outcome wsus_service::impl::sync_printer_catalog(detail::soap_call& c
     if (r.printer_update_ids && r.printer_update_ids->size() > options.limits.max_array_items) {
         return fault(error_code::invalid_parameters, "printerUpdateIDs");
     }
-    const mitigation::model_kind kind = detail::group_model(*scenario, cookie.groups).value_or(default_model);
-    const mitigation::get_sync_info_model& model =
-        kind == mitigation::model_kind::legacy ? *legacy_model : *fixed_model;
-    call.model = std::string(mitigation::model_name(kind));
+    const mitigation::get_sync_info_model& model = model_for(call, cookie.groups);
 
     // The driver pass of the model, restricted to printer drivers afterwards
     // (docs/protocol-notes.md §7.5; a driver revision is a printer driver when its classification,
@@ -228,21 +241,14 @@ detail::op_outcome wsus_service::impl::sync_printer_catalog(detail::soap_call& c
     mitigation::sync_outcome outcome = model.get_sync_info(*catalog, sr);
     if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
         metrics.record_duplicates_met();
-        return app_fault{error_code::internal_server_error, "",
-                         {log_line{log_severity::error, detail::canonical_log_source(call.op),
-                                   "System.ArgumentException: " + dup->message(), dup->stack_frames()}}};
+        return duplicate_key_fault(call, *dup);
     }
     mitigation::sync_result& result = std::get<mitigation::sync_result>(outcome);
-    for (auto const& a : result.resolved) {
-        call.extra_log.push_back(log_line{log_severity::warning, "ClientImplementation.GetSyncInfo", a.to_string(), {}});
-    }
-    if (!result.resolved.empty()) {
-        metrics.record_duplicates_resolved(result.resolved.size());
-    }
+    log_resolved(call, result.resolved);
     protocol::sync_info si;
     si.new_updates = std::vector<protocol::update_info>{};
     for (auto& u : result.new_updates) {
-        const auto* rev = index->revision(u.id);
+        const auto* rev = catalog->find(u.id);
         if (rev != nullptr && mentions_printer(*rev)) {
             si.new_updates->push_back(std::move(u));
         }
@@ -272,36 +278,22 @@ detail::op_outcome wsus_service::impl::refresh_cache(detail::soap_call& call, co
     if (r.global_ids->size() > options.limits.max_array_items) {
         return fault(error_code::invalid_parameters, "globalIDs");
     }
-    const bool client_1_8 = detail::version_at_least(cookie.protocol_version, 1, 8);
-    std::vector<protocol::refresh_cache_result> results;
-    for (auto const& wanted : *r.global_ids) {
-        // The revision a deployment for the client's groups references: this exact revision if it
-        // has one, else the highest-numbered revision of the same update that has one.
-        const mitigation::revision* chosen = nullptr;
-        std::vector<const mitigation::deployment_row*> rows;
-        if (const auto* exact = index->revision_of(wanted.update_id, wanted.revision_number)) {
-            rows = index->rows_for(exact->revision_id, cookie.groups);
-            if (!rows.empty()) {
-                chosen = exact;
-            }
-        }
-        const auto& revisions = index->revisions_of(wanted.update_id);
-        for (auto it = revisions.rbegin(); chosen == nullptr && it != revisions.rend(); ++it) {
-            rows = index->rows_for((*it)->revision_id, cookie.groups);
-            if (!rows.empty()) {
-                chosen = *it;
-            }
-        }
-        if (chosen == nullptr) {
-            continue;
-        }
-        protocol::refresh_cache_result item;
-        item.revision_id = chosen->revision_id;
-        item.global_id = wanted;
-        item.is_leaf = index->is_leaf(*chosen);
-        item.deploy = detail::to_wire_deployment(*detail::reduce_rows(rows), client_1_8);
-        results.push_back(std::move(item));
+    // The model maps each identity and reduces its rows, with the same deployment-table policy
+    // as SyncUpdates: the legacy model fails on the anomaly here too (docs/models.md §6).
+    const mitigation::get_sync_info_model& model = model_for(call, cookie.groups);
+    mitigation::refresh_request rr;
+    rr.groups = cookie.groups;
+    rr.identities = *r.global_ids;
+    rr.client_supports_1_8_fields = detail::version_at_least(cookie.protocol_version, 1, 8);
+    mitigation::refresh_outcome outcome = model.refresh_cache(*catalog, rr);
+    if (auto* dup = std::get_if<mitigation::duplicate_key_error>(&outcome)) {
+        metrics.record_duplicates_met();
+        call.detail.push_back("duplicate=" + std::to_string(dup->key_being_added) + " in " + dup->table);
+        return duplicate_key_fault(call, *dup);
     }
+    mitigation::refresh_result& refreshed = std::get<mitigation::refresh_result>(outcome);
+    log_resolved(call, refreshed.resolved);
+    std::vector<protocol::refresh_cache_result> results = std::move(refreshed.results);
     call.detail.push_back("mapped=" + std::to_string(results.size()) + "/" + std::to_string(r.global_ids->size()));
     protocol::refresh_cache_response resp;
     resp.result = std::move(results);

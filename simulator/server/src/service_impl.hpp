@@ -160,6 +160,13 @@ struct wsus_service::impl {
     detail::op_outcome sync_updates(detail::soap_call& call, const protocol::sync_updates_request& r);
     detail::op_outcome sync_printer_catalog(detail::soap_call& call, const protocol::sync_printer_catalog_request& r);
     detail::op_outcome refresh_cache(detail::soap_call& call, const protocol::refresh_cache_request& r);
+    /// The model for a client's groups: the override of its most specific group, else the
+    /// server's default. Sets call.model; `decided_by` receives the deciding group, if any.
+    const mitigation::get_sync_info_model& model_for(detail::soap_call& call,
+                                                     const std::vector<std::string>& groups,
+                                                     std::string* decided_by = nullptr) const;
+    /// One Warning line per anomaly the fixed model resolved, and the metric.
+    void log_resolved(detail::soap_call& call, const std::vector<mitigation::resolved_anomaly>& resolved);
     detail::op_outcome get_extended_update_info(detail::soap_call& call,
                                                 const protocol::get_extended_update_info_request& r);
     detail::op_outcome get_extended_update_info2(detail::soap_call& call,

@@ -39,6 +39,25 @@ TEST(CatalogTest, KeepsRevisionsSortedByIdAndFindsThem) {
     EXPECT_EQ(c.find(31), nullptr);
 }
 
+TEST(CatalogTest, FindsRevisionsByIdentityAndListsAnUpdatesRevisionsByNumber) {
+    catalog_builder b;
+    b.add(30, update_type::software, "u", 7);
+    b.add(10, update_type::software, "u", 9);
+    b.add(20, update_type::software, "u", 8);
+    b.add(40);
+    catalog const c = b.build();
+    std::int32_t const u = c.update_index_of("u");
+    ASSERT_NE(u, catalog::npos);
+    std::vector<std::int32_t> ids;
+    for (std::int32_t const pos : c.update_revisions(u)) {
+        ids.push_back(c.revision_id_at(static_cast<std::size_t>(pos)));
+    }
+    EXPECT_THAT(ids, ElementsAre(30, 20, 10));  // RevisionNumber 7, 8, 9
+    EXPECT_EQ(c.position_of("u", 8), c.position(20));
+    EXPECT_EQ(c.position_of("u", 6), catalog::npos);
+    EXPECT_EQ(c.position_of("v", 8), catalog::npos);
+}
+
 TEST(CatalogTest, PrerequisiteEdgesNameTheLatestRevisionOfEachUpdate) {
     catalog_builder b;
     b.add(1, update_type::detectoid, "office", 5);

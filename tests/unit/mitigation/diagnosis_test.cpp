@@ -1,5 +1,6 @@
 // Diagnosis of the lab scenario, WSUS decline/approve semantics and the verified workaround.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -47,18 +48,20 @@ std::vector<std::int32_t> rows_of(const scenario& s, std::int32_t revision_id) {
     return ids;
 }
 
-TEST(DiagnosisTest, FindsExactlyRevision8862AndTheOfficeWorkstation) {
+TEST(DiagnosisTest, FindsExactlyTheStrayPairOfRevision8862AndTheOfficeWorkstation) {
     auto const d = diagnose(lab());
     ASSERT_EQ(d.duplicates.size(), 1U);
     auto const& dup = d.duplicates.front();
     EXPECT_EQ(dup.revision_id, 8862);
     EXPECT_EQ(dup.title, "Office 2003 Service Pack 1");
-    EXPECT_THAT(row_ids(dup.rows), ElementsAre(20417, 31044));
-    EXPECT_EQ(dup.rows[0].target_group, "All Computers");
-    EXPECT_EQ(dup.rows[1].target_group, "Workstations");
+    EXPECT_EQ(dup.target_group, "Workstations");
+    EXPECT_THAT(row_ids(dup.rows), ElementsAre(31044, 20417));
+    EXPECT_FALSE(dup.rows[0].stray.has_value());
+    EXPECT_EQ(dup.rows[1].stray, std::optional<stray_origin>(stray_origin::revision_migration));
     EXPECT_THAT(dup.group_sets,
                 ElementsAre(std::vector<std::string>{"All Computers", "Workstations"}));
     EXPECT_THAT(dup.profiles_hit, ElementsAre("office2003-workstation", "plain-workstation"));
+    EXPECT_THAT(dup.profiles_exposed, ElementsAre("office2003-workstation", "plain-workstation"));
     EXPECT_THAT(dup.profiles_failing, ElementsAre("office2003-workstation"));
     ASSERT_EQ(d.profiles.size(), 3U);
     for (auto const& v : d.profiles) {
@@ -69,15 +72,29 @@ TEST(DiagnosisTest, FindsExactlyRevision8862AndTheOfficeWorkstation) {
     EXPECT_TRUE(d.legacy_fails());
 }
 
+TEST(DiagnosisTest, ListsOrdinaryMultiGroupApprovalsAsResolvedByPrecedence) {
+    auto const d = diagnose(lab());
+    ASSERT_EQ(d.merges.size(), 2U);
+    EXPECT_EQ(d.merges[0].revision_id, 8710);
+    EXPECT_THAT(row_ids(d.merges[0].rows), ElementsAre(30121, 30125));
+    EXPECT_EQ(d.merges[0].kept_deployment_id, 30125);
+    EXPECT_EQ(d.merges[0].rule, "Block overrides every other deployment");
+    EXPECT_THAT(d.merges[0].profiles, ElementsAre("server-2003"));
+    EXPECT_EQ(d.merges[1].revision_id, 8713);
+    EXPECT_EQ(d.merges[1].kept_deployment_id, 30124);
+    EXPECT_EQ(d.merges[1].rule, "deeper target group has priority");
+    EXPECT_THAT(d.merges[1].profiles, ElementsAre("office2003-workstation", "plain-workstation"));
+}
+
 TEST(DiagnosisTest, PlansApproveThenDeclineAndChecksIt) {
     auto const d = diagnose(lab());
     ASSERT_EQ(d.workaround.size(), 2U);
     EXPECT_EQ(d.workaround[0].to_string(),
               "approve \"Office 2003 Service Pack 1\" (revision 8862) for All Computers: adds "
-              "deployment row 31045, replacing row 20417");
+              "deployment row 31045");
     EXPECT_EQ(d.workaround[1].to_string(),
               "decline \"Office 2003 Service Pack 1\": removes every deployment row of all its "
-              "revisions (rows 31044, 31045)");
+              "revisions (rows 31044, 20417, 31045)");
     EXPECT_TRUE(d.workaround_verified);
     diagnosis_options decline_only;
     decline_only.kind = workaround_kind::decline;
@@ -85,7 +102,7 @@ TEST(DiagnosisTest, PlansApproveThenDeclineAndChecksIt) {
     ASSERT_EQ(d2.workaround.size(), 1U);
     EXPECT_EQ(d2.workaround[0].to_string(),
               "decline \"Office 2003 Service Pack 1\": removes every deployment row of all its "
-              "revisions (rows 20417, 31044)");
+              "revisions (rows 31044, 20417)");
     EXPECT_TRUE(d2.workaround_verified);
 }
 
@@ -117,7 +134,7 @@ TEST(DiagnosisTest, DeclineRemovesRowsOfAllRevisionsOfTheUpdate) {
     stale.target_group = "Servers";
     s.deployments.push_back(stale);
     auto const step = decline_update(s, s.find_revision(8862)->update_id);
-    EXPECT_THAT(step.rows_removed, ElementsAre(20417, 31044, 19000));
+    EXPECT_THAT(step.rows_removed, ElementsAre(31044, 20417, 19000));
     EXPECT_TRUE(rows_of(s, 8861).empty());
     EXPECT_TRUE(rows_of(s, 8862).empty());
     EXPECT_TRUE(s.find_revision(8861)->declined);
@@ -152,9 +169,10 @@ TEST(DiagnosisTest, ApproveReplacesTheRowOfTheSameRevisionAndGroup) {
     auto const step = approve_update(s, s.find_revision(8862)->update_id, "Workstations",
                                      protocol::deployment_action::install, "2008-07-01");
     EXPECT_EQ(step.revision_id, 8862) << "the latest revision is approved";
-    EXPECT_THAT(step.rows_removed, ElementsAre(31044));
+    // The console replaces the pair's approval: the stray row goes with the ordinary one.
+    EXPECT_THAT(step.rows_removed, ElementsAre(31044, 20417));
     EXPECT_THAT(step.rows_added, ElementsAre(31045));
-    EXPECT_THAT(rows_of(s, 8862), ElementsAre(20417, 31045));
+    EXPECT_THAT(rows_of(s, 8862), ElementsAre(31045));
     EXPECT_EQ(s.deployments.back().last_change_time, "2008-07-01");
     EXPECT_FALSE(s.find_revision(8862)->declined) << "approving undeclines";
 }
@@ -172,19 +190,56 @@ TEST(DiagnosisTest, CleanScenarioNeedsNothing) {
     EXPECT_THAT(diagnosis_report(s, d), HasSubstr("Workaround: none needed.\n"));
 }
 
-TEST(DiagnosisTest, FindsADuplicateOnAnyRevision) {
+TEST(DiagnosisTest, FindsAStrayRowOnAnyRevision) {
     scenario s = lab();
-    // A second row for a Windows Server 2003 update, on All Computers: the servers collide.
+    // A second row for the pair (8751, Servers) of a Windows Server 2003 update.
     deployment_row extra = s.deployments.front();
     extra.deployment_id = 19002;
     extra.revision_id = 8751;
-    extra.target_group = "All Computers";
+    extra.target_group = "Servers";
+    extra.stray = stray_origin::unknown;
     s.deployments.push_back(extra);
     auto const d = diagnose(s);
     ASSERT_EQ(d.duplicates.size(), 2U);
     auto const& dup = d.duplicates[0];
     EXPECT_EQ(dup.revision_id, 8751);
     EXPECT_THAT(dup.profiles_hit, ElementsAre("server-2003"));
+    EXPECT_THAT(dup.profiles_failing, ElementsAre("server-2003"));
+}
+
+TEST(DiagnosisTest, AnApprovalForASecondGroupIsNoAnomaly) {
+    scenario s = lab();
+    // 8751 is approved for Servers; approving it for All Computers too is everyday work.
+    deployment_row extra = s.deployments.front();
+    extra.deployment_id = 19002;
+    extra.revision_id = 8751;
+    extra.target_group = "All Computers";
+    s.deployments.push_back(extra);
+    auto const d = diagnose(s);
+    ASSERT_EQ(d.duplicates.size(), 1U);
+    EXPECT_EQ(d.duplicates[0].revision_id, 8862);
+    EXPECT_TRUE(std::any_of(d.merges.begin(), d.merges.end(),
+                            [](const precedence_merge& m) { return m.revision_id == 8751; }));
+    for (auto const& v : d.profiles) {
+        EXPECT_EQ(v.legacy_ok, v.profile != "office2003-workstation") << v.profile;
+    }
+}
+
+TEST(DiagnosisTest, AStrayRowInAGroupThatLosesThePrecedenceIsNotExposed) {
+    scenario s = lab();
+    // Two rows for (8713, All Computers): workstations get the Workstations row, servers the pair.
+    deployment_row extra = *std::find_if(s.deployments.begin(), s.deployments.end(),
+                                         [](const deployment_row& r) { return r.deployment_id == 30123; });
+    extra.deployment_id = 19003;
+    extra.stray = stray_origin::auto_decline;
+    s.deployments.push_back(extra);
+    auto const d = diagnose(s);
+    ASSERT_EQ(d.duplicates.size(), 2U);
+    auto const& dup = d.duplicates[0];
+    EXPECT_EQ(dup.revision_id, 8713);
+    EXPECT_THAT(dup.profiles_hit,
+                ElementsAre("office2003-workstation", "plain-workstation", "server-2003"));
+    EXPECT_THAT(dup.profiles_exposed, ElementsAre("server-2003"));
     EXPECT_THAT(dup.profiles_failing, ElementsAre("server-2003"));
 }
 
@@ -204,13 +259,19 @@ TEST(DiagnosisTest, ReportSaysWhatFailsAndWhy) {
     auto const d = diagnose(lab());
     std::string const text = diagnosis_report(lab(), d);
     EXPECT_THAT(text, HasSubstr("  revision 8862 \"Office 2003 Service Pack 1\""));
-    EXPECT_THAT(text, HasSubstr("    collides for group set {All Computers, Workstations}\n"));
+    EXPECT_THAT(text, HasSubstr("), target group 'Workstations'\n"));
+    EXPECT_THAT(text, HasSubstr("  Install  LastChangeTime 2004-08-31  stray (Origin "
+                                "RevisionMigration)  (line "));
     EXPECT_THAT(text, HasSubstr("    profiles whose legacy sync fails on it: office2003-workstation\n"));
+    EXPECT_THAT(text, HasSubstr("  revision 8713 \"Windows Malicious Software Removal Tool - June "
+                                "2008 (KB890830)\" for {All Computers, Workstations}: rows 30123 "
+                                "'All Computers' 30124 'Workstations'; sends row 30124 (deeper "
+                                "target group has priority)\n"));
     EXPECT_THAT(text, HasSubstr("  office2003-workstation  {All Computers, Workstations}  FAILS in "
                                 "round 5: deploymentTable: Item has already been added. Key in "
                                 "dictionary: '8862'  Key being added: '8862'\n"));
-    EXPECT_THAT(text, HasSubstr("Result: 1 revision(s) with duplicate deployment rows; the legacy "
-                                "model fails for 1 of 3 profile(s).\n"));
+    EXPECT_THAT(text, HasSubstr("Result: 1 (revision, target group) pair(s) with stray rows; the "
+                                "legacy model fails for 1 of 3 profile(s).\n"));
 }
 
 }  // namespace

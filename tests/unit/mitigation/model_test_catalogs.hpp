@@ -81,6 +81,7 @@ public:
     std::string update_id(std::int32_t id) { return get(id).update_id; }
 
     std::vector<deployment_row>& rows() { return rows_; }
+    const std::vector<deployment_row>& rows() const { return rows_; }
     catalog build() const { return catalog(revisions_, rows_, groups_); }
 
 private:

@@ -1,5 +1,6 @@
 // Scenario loading: what a scenario holds after loading, and the exact "file:line: problem"
 // message for every kind of bad input.
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -218,10 +219,65 @@ TEST(ScenarioLoaderTest, BundleCycleAndSelfBundle) {
               "small.xml:9: revision 2 bundles itself");
 }
 
-TEST(ScenarioLoaderTest, DuplicateDeploymentRowsAreNotAnError) {
-    scenario const s = load_ok(small_with("RevisionID=\"2\" TargetGroup=\"All Computers\"",
-                                          "RevisionID=\"2\" TargetGroup=\"Workstations\""));
-    EXPECT_EQ(s.deployments.size(), 2U);
+TEST(ScenarioLoaderTest, OneRevisionApprovedForTwoGroupsIsOrdinary) {
+    scenario const s = load_ok(small());
+    ASSERT_EQ(s.deployments.size(), 2U);
+    EXPECT_FALSE(s.deployments[0].stray.has_value());
+    EXPECT_FALSE(s.deployments[1].stray.has_value());
+}
+
+constexpr const char* stray_row =
+    "    <StrayDeployment ID=\"12\" RevisionID=\"2\" TargetGroup=\"Workstations\" "
+    "Action=\"Install\" LastChangeTime=\"2004-08-31\" Origin=\"RevisionMigration\" />\n"
+    "  </Deployments>";
+
+TEST(ScenarioLoaderTest, StrayDeploymentRepeatsThePairOfAnOrdinaryRow) {
+    scenario const s = load_ok(small_with("  </Deployments>", stray_row));
+    ASSERT_EQ(s.deployments.size(), 3U);
+    deployment_row const& stray = s.deployments[2];
+    EXPECT_EQ(stray.deployment_id, 12);
+    EXPECT_EQ(stray.target_group, "Workstations");
+    EXPECT_EQ(stray.stray, std::optional<stray_origin>(stray_origin::revision_migration));
+    EXPECT_EQ(stray.line, 19U);
+    // Without Origin the origin is unknown; the writer gives back what was read.
+    scenario const plain = load_ok(small_with("  </Deployments>",
+                                              "    <StrayDeployment ID=\"12\" RevisionID=\"2\" "
+                                              "TargetGroup=\"Workstations\" Action=\"Block\" "
+                                              "LastChangeTime=\"2004-08-31\" />\n  </Deployments>"));
+    EXPECT_EQ(plain.deployments[2].stray, std::optional<stray_origin>(stray_origin::unknown));
+    for (scenario const* x : {&s, &plain}) {
+        std::string const written = write_scenario(*x);
+        EXPECT_NE(written.find("<StrayDeployment ID=\"12\""), std::string::npos) << written;
+        EXPECT_EQ(load_ok(written), *x);
+    }
+}
+
+TEST(ScenarioLoaderTest, StrayDeploymentErrors) {
+    EXPECT_EQ(load_error(small_with("  </Deployments>",
+                                    "    <StrayDeployment ID=\"12\" RevisionID=\"3\" "
+                                    "TargetGroup=\"Workstations\" Action=\"Install\" "
+                                    "LastChangeTime=\"2004-08-31\" />\n  </Deployments>")),
+              "small.xml:19: <StrayDeployment> 12 repeats no <Deployment>: no ordinary row has "
+              "the pair (RevisionID 3, TargetGroup 'Workstations'); a stray row must duplicate "
+              "the pair of an existing <Deployment>");
+    std::string bad_origin = small_with("  </Deployments>", stray_row);
+    bad_origin.replace(bad_origin.find("RevisionMigration"), 17, "Gremlins");
+    EXPECT_EQ(load_error(bad_origin),
+              "small.xml:19: <StrayDeployment> attribute Origin: unknown value 'Gremlins' "
+              "(expected RevisionMigration, AutoDecline or Unknown)");
+    EXPECT_EQ(load_error(small_with("<Deployment ID=\"10\"", "<Deployment Origin=\"Unknown\" ID=\"10\"")),
+              "small.xml:17: unknown attribute 'Origin' on <Deployment>");
+    EXPECT_EQ(load_error(small_with("  </Deployments>", "    <Approval />\n  </Deployments>")),
+              "small.xml:19: unknown element <Approval> in <Deployments>");
+}
+
+TEST(ScenarioLoaderTest, TwoOrdinaryRowsForOnePairAreRejected) {
+    EXPECT_EQ(load_error(small_with("RevisionID=\"2\" TargetGroup=\"All Computers\"",
+                                    "RevisionID=\"2\" TargetGroup=\"Workstations\"")),
+              "small.xml:18: deployment 11 repeats the (RevisionID 2, TargetGroup "
+              "'Workstations') pair of deployment 10 (line 17): the WSUS console keeps one "
+              "approval per revision and target group, so it cannot create this; write a row "
+              "left by a server defect as <StrayDeployment> (docs/scenario-format.md §6.2)");
 }
 
 TEST(ScenarioLoaderTest, MissingFileNamesIt) {

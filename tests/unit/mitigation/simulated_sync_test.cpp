@@ -90,6 +90,7 @@ TEST(SimulatedSyncTest, FailureAbortsTheSyncAndNamesTheRound) {
     b.prereq(8862, {100});
     b.deploy(8862);
     b.deploy(8862, "Office 2003");
+    b.deploy(8862, "Office 2003").stray = stray_origin::revision_migration;
     catalog const c = b.build();
     simulated_sync_options o;
     o.groups = {all_computers_group, "Office 2003"};

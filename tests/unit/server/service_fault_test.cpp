@@ -158,11 +158,9 @@ TEST(ServiceFaultTest, FixedModelAnswersAndLogsTheResolvedDuplicate) {
     h.svc().flush();
     const auto log = lines_of(read_text(o.log_path));
     ASSERT_EQ(log.size(), 1U);
-    EXPECT_EQ(log[0].rfind("2008-06-14 02:59:57,642 UTC Warning w3wp.12 ClientImplementation.GetSyncInfo GetSyncInfo: "
-                           "revision 8862 has 2 deployment rows for the client's groups",
-                           0),
-              0U)
-        << log[0];
+    EXPECT_EQ(log[0], "2008-06-14 02:59:57,642 UTC Warning w3wp.12 ClientImplementation.GetSyncInfo GetSyncInfo: "
+                      "revision 8862 has 2 deployment rows for target group 'Workstations' (deploymentTable: "
+                      "deployments 31044, 20417); kept deployment 31044 (rule: latest LastChangeTime)");
     EXPECT_THAT(h.svc().metrics_text(), HasSubstr("wsuslab_duplicates_resolved_total 1\n"));
 }
 

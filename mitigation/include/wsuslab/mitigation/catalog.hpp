@@ -1,9 +1,10 @@
 #pragma once
 /// The indexed, immutable form of a scenario's revisions and deployment rows that the models
-/// query per request. Built once (O(revisions + rows + edges), one hash map of UpdateIDs and one
-/// of group names); afterwards every index is a dense array addressed by *position*, so the
-/// per-request work of the models needs no hashing of the catalogue (docs/performance.md).
-/// Shared read-only between threads; all member functions are const and thread-safe.
+/// query per request: the only index of a scenario in wsuslab (docs/models.md §6). Built once
+/// (O(revisions + rows + edges), one hash map of UpdateIDs and one of group names); afterwards
+/// every index is a dense array addressed by *position*, so the per-request work of the models
+/// needs no hashing of the catalogue (docs/performance.md). Shared read-only between threads; all
+/// member functions are const and thread-safe.
 ///
 /// Positions: revisions() is kept sorted by revision ID (stable), so position order is
 /// revision-ID order. Should two revisions share one revision ID (the loader rejects that), the
@@ -44,7 +45,7 @@ public:
     /// "No such position / update / group / row".
     static constexpr std::int32_t npos = -1;
 
-    /// `groups` gives the group hierarchy (parents) that the fixed model's group priority uses;
+    /// `groups` gives the group hierarchy (parents) that the precedence's group priority uses;
     /// without it every group but "All Computers" counts as its direct child.
     catalog(std::vector<revision> revisions, std::vector<deployment_row> deployments,
             const std::vector<target_group>& groups = {});
@@ -75,6 +76,13 @@ public:
     std::int32_t latest_revision(std::int32_t update) const {
         return latest_of_update_[static_cast<std::size_t>(update)];
     }
+    /// Positions of an update's revisions, lowest RevisionNumber first.
+    index_range update_revisions(std::int32_t update) const {
+        return range(update_rev_first_, update_revs_, static_cast<std::size_t>(update));
+    }
+    /// Position of the revision (UpdateID, RevisionNumber); npos when unknown. The UpdateID is
+    /// compared as stored (scenarios store it lower-cased).
+    std::int32_t position_of(std::string_view update_id, std::int32_t revision_number) const;
     /// Whether an update has more than one revision in the catalogue.
     bool has_several_revisions(std::int32_t update) const {
         return several_[static_cast<std::size_t>(update)] != 0;
@@ -137,6 +145,7 @@ public:
 
 private:
     void build_indexes();
+    void build_update_revisions();
     void build_edges();
     void build_rows();
     void build_group_depths(const std::vector<target_group>& groups);
@@ -155,6 +164,8 @@ private:
     std::vector<std::int32_t> revision_numbers_;
     std::vector<std::int32_t> latest_of_update_;
     std::vector<std::uint8_t> several_;
+    std::vector<std::size_t> update_rev_first_;  // per update, into update_revs_
+    std::vector<std::int32_t> update_revs_;
     std::vector<std::uint8_t> leaf_;
     std::vector<std::uint8_t> bundle_member_;
 

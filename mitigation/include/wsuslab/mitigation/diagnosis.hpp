@@ -1,8 +1,11 @@
 #pragma once
 /// Diagnosis of a scenario's deployment data and the data-repair workaround of KB954960
-/// (docs/kb954960-lab.md §5.6):
-///  - every revision with more than one deployment row applying to some client's group set
-///    (the rows GetSyncInfo's deploymentTable.Add collides on);
+/// (docs/models.md §3, docs/kb954960-lab.md):
+///  - every anomaly: a (revision, target group) pair with more than one deployment row, which
+///    the console cannot create (stray rows); whose groups hold it, for whom it wins the
+///    precedence, and whom the legacy model actually fails on it;
+///  - the ordinary approvals of one revision for several groups of a client, listed as resolved
+///    by precedence (not a defect);
 ///  - which client profiles the legacy model fails for (the in-process simulated client loop);
 ///  - the workaround: decline the update (WSUS semantics: all deployment rows of ALL its
 ///    revisions go, and declining a bundle declines the updates it bundles), optionally scripted
@@ -25,17 +28,33 @@ namespace wsuslab::mitigation {
 /// with client-side targeting on, the profile's requested groups; in declaration order.
 std::vector<std::string> profile_groups(const scenario& s, const client_profile& p);
 
-/// One revision whose rows collide for at least one group set.
+/// One anomaly: the rows of one (revision, target group) pair, more than one.
 struct duplicate_deployment {
     std::int32_t revision_id = 0;
     std::string update_id;
     std::string title;
-    std::vector<deployment_row> rows;             ///< the colliding rows, file order
-    std::vector<std::vector<std::string>> group_sets;  ///< every group set they collide in
-    std::vector<std::string> profiles_hit;        ///< profiles whose group set holds the rows
+    std::string target_group;          ///< the group of the pair
+    std::vector<deployment_row> rows;  ///< the pair's rows, file order (stray rows flagged)
+    std::vector<std::vector<std::string>> group_sets;  ///< every group set that holds the group
+    std::vector<std::string> profiles_hit;             ///< profiles whose group set holds the group
+    /// Profiles for whose group set the pair wins the precedence among the revision's rows: the
+    /// legacy model fails for them as soon as they reach the revision (docs/models.md §3.2).
+    std::vector<std::string> profiles_exposed;
     /// Profiles whose legacy sync actually fails on this revision (they reach it: its
     /// prerequisites are met on their machine).
     std::vector<std::string> profiles_failing;
+};
+
+/// An ordinary approval of one revision for several groups of one group set: the precedence
+/// keeps one row (docs/models.md §4.1). Not a defect; both models answer it identically.
+struct precedence_merge {
+    std::int32_t revision_id = 0;
+    std::string title;
+    std::vector<std::string> group_set;
+    std::vector<deployment_row> rows;  ///< the group set's rows of the revision, file order
+    std::int32_t kept_deployment_id = 0;
+    std::string rule;                   ///< the rule that beat the runner-up
+    std::vector<std::string> profiles;  ///< profiles with this group set
 };
 
 struct profile_verdict {
@@ -57,8 +76,8 @@ struct workaround_step {
     std::string operation;  ///< "approve" or "decline"
     std::string update_id;
     std::string title;
-    std::int32_t revision_id = 0;  ///< approve: the revision approved (the latest)
-    std::string target_group;      ///< approve: the group ("All Computers")
+    std::int32_t revision_id = 0;            ///< approve: the revision approved (the latest)
+    std::string target_group;                ///< approve: the group ("All Computers")
     std::vector<std::int32_t> rows_added;    ///< deployment IDs
     std::vector<std::int32_t> rows_removed;  ///< deployment IDs
     std::vector<std::string> also_declined;  ///< decline: bundled updates declined with it
@@ -66,11 +85,12 @@ struct workaround_step {
 };
 
 struct diagnosis {
-    std::vector<duplicate_deployment> duplicates;
+    std::vector<duplicate_deployment> duplicates;  ///< the anomalies, by revision ID
+    std::vector<precedence_merge> merges;          ///< by revision ID, then group set
     std::vector<profile_verdict> profiles;
     workaround_kind kind = workaround_kind::approve_then_decline;
     std::vector<workaround_step> workaround;  ///< the plan (empty when nothing to repair)
-    /// Whether the plan, applied to a copy, leaves no duplicate and lets every profile sync
+    /// Whether the plan, applied to a copy, leaves no anomaly and lets every profile sync
     /// against the legacy model.
     bool workaround_verified = false;
 
@@ -97,7 +117,7 @@ workaround_step approve_update(scenario& s, const std::string& update_id, const 
 /// revisions declined, and declines the updates its revisions bundle (recursively).
 workaround_step decline_update(scenario& s, const std::string& update_id);
 
-/// Finds the updates with colliding rows in `s`, applies the workaround to each (approve for
+/// Finds the updates with an anomaly in `s`, applies the workaround to each (approve for
 /// "All Computers" then decline, or decline only) and returns the steps performed.
 std::vector<workaround_step> apply_workaround(scenario& s, const diagnosis_options& options = {});
 

@@ -1,7 +1,8 @@
 #pragma once
 /// A WSUS server's state as data (docs/scenario-format.md): update revisions, target groups,
-/// deployment rows (kept as rows, so one revision may have two for one group set), computer
-/// assignments and simulated client profiles. Loaded from fixtures/scenarios/*.xml.
+/// deployment rows (kept as rows: ordinary approvals, one per revision and group, and the stray
+/// rows that repeat a pair), computer assignments and simulated client profiles. Loaded from
+/// fixtures/scenarios/*.xml.
 
 #include <cstddef>
 #include <cstdint>
@@ -40,7 +41,7 @@ struct revision {
     std::string product;
     std::string classification;
     std::optional<std::string> kb_article;
-    std::vector<prerequisite_clause> prerequisites;          ///< AND of clauses
+    std::vector<prerequisite_clause> prerequisites;            ///< AND of clauses
     std::vector<std::vector<std::int32_t>> bundled_revisions;  ///< AND of OR clauses (revision IDs)
     std::string applicability_xml;  ///< the <ApplicabilityRules> element, Core form (b. prefixes)
     std::string core_xml;           ///< generated Core fragment sent in UpdateInfo/Xml
@@ -55,6 +56,17 @@ struct revision {
     std::size_t line = 0;  ///< where it was declared in the scenario file
 };
 
+/// Where a stray deployment row came from, as a scenario declares it (docs/scenario-format.md
+/// §6.2). The values name the lab's hypotheses, not facts (docs/models.md §3.1).
+enum class stray_origin {
+    unknown,             ///< Origin absent
+    revision_migration,  ///< left by the approval migration to a new revision of an update
+    auto_decline,        ///< left by the automatic decline of an expired update
+};
+
+/// One approval: (RevisionID, TargetGroup) plus the action and its dates. The WSUS console keeps
+/// one row per (revision, group); a second row for the same pair is a *stray* row, which only a
+/// defect of the server's own bookkeeping can leave behind (docs/models.md §3.1).
 struct deployment_row {
     std::int32_t deployment_id = 0;
     std::int32_t revision_id = 0;
@@ -64,6 +76,9 @@ struct deployment_row {
     bool is_assigned = true;
     std::string last_change_time;  ///< YYYY-MM-DD
     std::optional<std::string> download_priority;
+    /// Set for a row declared as <StrayDeployment>: it repeats the (RevisionID, TargetGroup) pair
+    /// of an ordinary row. nullopt for an ordinary <Deployment>.
+    std::optional<stray_origin> stray;
     std::size_t line = 0;
 };
 
@@ -129,8 +144,12 @@ bool operator==(const computer_assignment& a, const computer_assignment& b);
 bool operator==(const client_profile& a, const client_profile& b);
 bool operator==(const server_info& a, const server_info& b);
 bool operator==(const scenario& a, const scenario& b);
-inline bool operator!=(const scenario& a, const scenario& b) { return !(a == b); }
-std::string_view update_type_name(update_type t);  // "Software", "Detectoid", ...
+inline bool operator!=(const scenario& a, const scenario& b) {
+    return !(a == b);
+}
+std::string_view update_type_name(update_type t);    // "Software", "Detectoid", ...
+std::string_view stray_origin_name(stray_origin o);  // "Unknown", "RevisionMigration", ...
+std::optional<stray_origin> stray_origin_from_name(std::string_view name);
 
 /// "All Computers": every computer is in it, whatever else it is in.
 inline constexpr const char* all_computers_group = "All Computers";
