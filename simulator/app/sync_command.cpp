@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <wsuslab/client/agent.hpp>
 #include <wsuslab/client/client_cache.hpp>
@@ -45,9 +46,14 @@ struct sync_args {
     std::string utc_offset = "-07:00";
     int max_rounds = 50;
     int max_recoveries = 3;
-    std::string protocol_version = "1.6";
+    std::string protocol_version;
     bool atl_strict = false;
     bool no_report = false;
+    std::string agent = "2008";
+    std::string rounds = "spec";
+    bool selfupdate_check = false;
+    bool skip_selfupdate = false;
+    std::vector<std::string> scan_categories;
 };
 
 int usage_error(const std::string& message) {
@@ -104,6 +110,17 @@ int run_sync_command(const sync_args& a) {
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 3600) {
         return usage_error("--timeout must be between 0 and 3600 seconds");
     }
+    auto const agent = client::agent_kind_from_name(a.agent);
+    if (!agent) {
+        return usage_error("--agent '" + a.agent + "' is not 2008 or modern");
+    }
+    auto const rounds = client::round_rule_from_name(a.rounds);
+    if (!rounds) {
+        return usage_error("--rounds '" + a.rounds + "' is not spec or until-empty");
+    }
+    if (!a.scan_categories.empty() && *agent != client::agent_kind::modern) {
+        return usage_error("--scan-category needs --agent modern (StartCategoryScan is a WSUS 3.0 SP2 feature)");
+    }
     auto profile = resolve_profile(a);
     if (auto const* err = std::get_if<std::string>(&profile)) {
         return usage_error(*err);
@@ -135,6 +152,10 @@ int run_sync_command(const sync_args& a) {
     options.server_url = a.server;
     options.profile = std::get<mitigation::client_profile>(std::move(profile));
     options.protocol_version = a.protocol_version;
+    options.agent = *agent;
+    options.rounds = *rounds;
+    options.selfupdate = a.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
+    options.scan_categories = a.scan_categories;
     if (!a.state.empty()) {
         options.state_dir = a.state;
     }
@@ -185,7 +206,7 @@ int run_sync_command(const sync_args& a) {
 command add_sync_command(CLI::App& app) {
     auto args = std::make_shared<sync_args>();
     command c;
-    c.sub = app.add_subcommand("sync", "Run the simulated 2008 Windows Update Agent against a WSUS server");
+    c.sub = app.add_subcommand("sync", "Run a simulated Windows Update Agent (2008 or modern) against a WSUS server");
     auto* sub = c.sub;
     sub->add_option("--server", args->server, "WSUS base URL, e.g. http://wsus:8530")->required();
     sub->add_option("--profile", args->profile,
@@ -214,7 +235,25 @@ command add_sync_command(CLI::App& app) {
     sub->add_option("--max-recoveries", args->max_recoveries, "Fault recoveries allowed per detection")
         ->check(CLI::Range(0, 1000))
         ->capture_default_str();
-    sub->add_option("--protocol-version", args->protocol_version, "Client protocolVersion")->capture_default_str();
+    sub->add_option("--agent", args->agent,
+                    "Agent: 2008 (WUA 7.x, the 2008 log and HRESULTs) or modern (Windows 11 request shapes, "
+                    "Accept-Encoding: xpress)")
+        ->capture_default_str();
+    sub->add_option("--rounds", args->rounds,
+                    "When the software pass ends: spec (MS-WUSP: Truncated, or a new non-leaf update) or "
+                    "until-empty (until a round brings nothing new)")
+        ->capture_default_str();
+    auto* check = sub->add_flag("--selfupdate-check", args->selfupdate_check,
+                                "2008 agent: HEAD + GET <server>/selfupdate/wuident.cab before the scan and fail "
+                                "as a real agent does when it is missing (off by default: wsuslab serve has no "
+                                "SelfUpdate tree yet)");
+    sub->add_flag("--skip-selfupdate", args->skip_selfupdate, "Skip the SelfUpdate check (the default)")
+        ->excludes(check);
+    sub->add_option("--scan-category", args->scan_categories,
+                    "Modern agent: a category scan (StartCategoryScan + FilterCategoryIds) of this category GUID; "
+                    "repeatable");
+    sub->add_option("--protocol-version", args->protocol_version,
+                    "Client protocolVersion (default: 1.6 for --agent 2008, 2.90 for modern)");
     sub->add_flag("--atl-strict", args->atl_strict, "Look for SOAP faults only in HTTP 500 answers (ATL client)");
     sub->add_flag("--no-report", args->no_report, "Do not send ReportEventBatch");
     c.run = [args] { return run_sync_command(*args); };

@@ -37,6 +37,10 @@ std::string reporting_service_url(const std::string& server_url) {
     return trim_trailing_slash(server_url) + "/ReportingWebService/ReportingWebService.asmx";
 }
 
+std::string selfupdate_url(const std::string& server_url) {
+    return trim_trailing_slash(server_url) + "/selfupdate/wuident.cab";
+}
+
 namespace {
 
 sync_outcome early_error(sync_verdict v, std::uint32_t hresult, std::string error) {
