@@ -93,6 +93,49 @@ std::variant<mitigation::client_profile, std::string> resolve_profile(const sync
            (names.empty() ? std::string("none") : names) + "); pass a name or a profile file";
 }
 
+// --agent, --rounds, --protocol-version, the SelfUpdate flags and --scan-category into `o`; the
+// usage error otherwise.
+std::optional<std::string> agent_options(const sync_args& a, client::sync_options& o) {
+    auto const agent = client::agent_kind_from_name(a.agent);
+    if (!agent) {
+        return "--agent '" + a.agent + "' is not 2008 or modern";
+    }
+    auto const rounds = client::round_rule_from_name(a.rounds);
+    if (!rounds) {
+        return "--rounds '" + a.rounds + "' is not spec or until-empty";
+    }
+    if (!a.scan_categories.empty() && *agent != client::agent_kind::modern) {
+        return std::string("--scan-category needs --agent modern (StartCategoryScan is a WSUS 3.0 SP2 feature)");
+    }
+    o.agent = *agent;
+    o.rounds = *rounds;
+    o.protocol_version = a.protocol_version;
+    o.selfupdate = a.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
+    o.scan_categories = a.scan_categories;
+    return std::nullopt;
+}
+
+// Simulated time starts where the cache scheduled the next detection, so consecutive runs
+// continue one timeline; a fresh client starts at the advisory's moment.
+std::variant<client::time_point, std::string> start_time(const sync_args& a) {
+    std::string start_text = a.start;
+    if (start_text.empty() && !a.state.empty() && !a.reset) {
+        auto cached = client::load_cache(a.state);
+        if (auto const* c = std::get_if<client::client_cache>(&cached); c != nullptr && c->next_detection) {
+            start_text = client::format_iso8601(*c->next_detection);
+        }
+    }
+    if (start_text.empty()) {
+        start_text = default_start;
+    }
+    auto const start = start_text == "now" ? std::optional<client::time_point>(client::system_clock{}.now())
+                                           : client::parse_iso8601(start_text);
+    if (!start) {
+        return "--start '" + start_text + "' is not 'now' or an ISO 8601 time such as " + default_start;
+    }
+    return *start;
+}
+
 int run_sync_command(const sync_args& a) {
     if (!client::parse_url(a.server)) {
         return usage_error("--server '" + a.server + "' is not an http:// or https:// URL");
@@ -110,52 +153,22 @@ int run_sync_command(const sync_args& a) {
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 3600) {
         return usage_error("--timeout must be between 0 and 3600 seconds");
     }
-    auto const agent = client::agent_kind_from_name(a.agent);
-    if (!agent) {
-        return usage_error("--agent '" + a.agent + "' is not 2008 or modern");
-    }
-    auto const rounds = client::round_rule_from_name(a.rounds);
-    if (!rounds) {
-        return usage_error("--rounds '" + a.rounds + "' is not spec or until-empty");
-    }
-    if (!a.scan_categories.empty() && *agent != client::agent_kind::modern) {
-        return usage_error("--scan-category needs --agent modern (StartCategoryScan is a WSUS 3.0 SP2 feature)");
+    client::sync_options options;
+    if (auto err = agent_options(a, options)) {
+        return usage_error(*err);
     }
     auto profile = resolve_profile(a);
     if (auto const* err = std::get_if<std::string>(&profile)) {
         return usage_error(*err);
     }
 
-    // Simulated time starts where the cache scheduled the next detection, so consecutive runs
-    // continue one timeline; a fresh client starts at the advisory's moment.
-    std::string start_text = a.start;
-    if (start_text.empty() && !a.state.empty() && !a.reset) {
-        auto cached = client::load_cache(a.state);
-        if (auto const* c = std::get_if<client::client_cache>(&cached); c != nullptr && c->next_detection) {
-            start_text = client::format_iso8601(*c->next_detection);
-        }
-    }
-    if (start_text.empty()) {
-        start_text = default_start;
-    }
-    std::optional<client::time_point> start;
-    if (start_text == "now") {
-        start = client::system_clock{}.now();
-    } else {
-        start = client::parse_iso8601(start_text);
-    }
-    if (!start) {
-        return usage_error("--start '" + start_text + "' is not 'now' or an ISO 8601 time such as " + default_start);
+    auto const start = start_time(a);
+    if (auto const* err = std::get_if<std::string>(&start)) {
+        return usage_error(*err);
     }
 
-    client::sync_options options;
     options.server_url = a.server;
     options.profile = std::get<mitigation::client_profile>(std::move(profile));
-    options.protocol_version = a.protocol_version;
-    options.agent = *agent;
-    options.rounds = *rounds;
-    options.selfupdate = a.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
-    options.scan_categories = a.scan_categories;
     if (!a.state.empty()) {
         options.state_dir = a.state;
     }
@@ -180,7 +193,7 @@ int run_sync_command(const sync_args& a) {
     transport.request_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_seconds * 1000));
     transport.connect_timeout = std::min(transport.connect_timeout, transport.request_timeout);
     client::http_transport net{transport};
-    client::simulated_clock clock{*start};
+    client::simulated_clock clock{std::get<client::time_point>(start)};
 
     client::sync_outcome const out = client::run_sync(options, net, clock);
 

@@ -141,6 +141,8 @@ private:
     std::optional<failure> software_pass();
     std::optional<failure> driver_pass();
     outcome_of<protocol::sync_info> sync_round(bool driver);
+    /// The SyncUpdates request of the next round from the cache (and declared_ with it).
+    protocol::request sync_request(bool driver, round_trace& trace);
     /// Revisions the answer resent although the request declared them cached, and revisions it
     /// repeats; each gets a PT warning line and an outcome warning.
     void note_duplicates(const protocol::sync_info& info, round_trace& trace);

@@ -30,6 +30,29 @@ std::string agent::target_group() const {
     return joined;
 }
 
+namespace {
+
+// The body as the agent reads it into `ex` (decoded when the answer is xpress-encoded); the
+// problem when it cannot be read.
+std::optional<std::string> decode_answer(const http_reply& reply, exchange& ex) {
+    ex.content_encoding = std::string(reply.header("Content-Encoding").value_or(""));
+    if (ex.content_encoding.empty() || ex.content_encoding == "identity") {
+        ex.response_body = reply.body;
+        return std::nullopt;
+    }
+    if (ex.content_encoding != "xpress") {
+        return "the answer has Content-Encoding '" + ex.content_encoding + "', which the agent did not ask for";
+    }
+    auto decoded = xpress_decode(reply.body);
+    if (auto* text = std::get_if<std::string>(&decoded)) {
+        ex.response_body = std::move(*text);
+        return std::nullopt;
+    }
+    return "cannot decode the xpress body: " + std::get<xpress_error>(decoded).problem;
+}
+
+}  // namespace
+
 outcome_of<protocol::response> agent::soap_once(protocol::operation op, const std::string& url,
                                                 const protocol::request& req) {
     exchange ex;
@@ -55,21 +78,7 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     }
     http_reply const& reply = tr.reply();
     ex.http_status = reply.status;
-    ex.content_encoding = std::string(reply.header("Content-Encoding").value_or(""));
-    std::optional<std::string> decode_problem;
-    if (ex.content_encoding.empty() || ex.content_encoding == "identity") {
-        ex.response_body = reply.body;
-    } else if (ex.content_encoding == "xpress") {
-        auto decoded = xpress_decode(reply.body);
-        if (auto* text = std::get_if<std::string>(&decoded)) {
-            ex.response_body = std::move(*text);
-        } else {
-            decode_problem = "cannot decode the xpress body: " + std::get<xpress_error>(decoded).problem;
-        }
-    } else {
-        decode_problem = "the answer has Content-Encoding '" + ex.content_encoding +
-                         "', which the agent did not ask for";
-    }
+    std::optional<std::string> const decode_problem = decode_answer(reply, ex);
     out_.exchanges.push_back(ex);
     int const status = reply.status;
     if (decode_problem) {

@@ -116,6 +116,50 @@ void agent::absorb(const protocol::sync_info& info, bool driver) {
     }
 }
 
+protocol::request agent::sync_request(bool driver, round_trace& trace) {
+    std::vector<std::int32_t> installed;
+    std::vector<std::int32_t> other;
+    std::vector<std::int32_t> drivers;
+    declared_.clear();
+    for (auto const& [id, rev] : cache_.revisions) {
+        if (rev.kind == update_kind::driver) {
+            drivers.push_back(id);
+            declared_[id] = "CachedDriverIDs";
+        } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
+            installed.push_back(id);
+            // The driver pass declares only CachedDriverIDs cached (protocol.md §7.1 step 3).
+            if (!driver) {
+                declared_[id] = "InstalledNonLeafUpdateIDs";
+            }
+        } else {
+            other.push_back(id);
+            if (!driver) {
+                declared_[id] = "OtherCachedUpdateIDs";
+            }
+        }
+    }
+    trace.installed_non_leaf = installed.size();
+    trace.other_cached = driver ? 0 : other.size();
+    trace.cached_drivers = drivers.size();
+    protocol::sync_update_parameters p;
+    p.express_query = false;
+    p.skip_software_sync = driver;
+    p.installed_non_leaf_update_ids = non_empty(std::move(installed));
+    if (!driver) {
+        p.other_cached_update_ids = non_empty(std::move(other));
+    } else {
+        p.system_spec = std::vector<protocol::device>{};  // the profile declares no devices
+    }
+    p.cached_driver_ids = non_empty(std::move(drivers));
+    if (modern()) {
+        modern_parameters(p);
+    }
+    protocol::sync_updates_request req;
+    req.cookie_ = cache_.cookie;
+    req.parameters = std::move(p);
+    return req;
+}
+
 outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     if (rounds_ >= opt_.max_rounds) {
         log_.pt("WARNING: Exceeded max server round trips: " + format_hresult(hr::exceeded_max_server_trips));
@@ -129,49 +173,7 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     trace.attempt = attempt_;
     trace.round = rounds_;
     trace.driver_pass = driver;
-    auto build = [this, driver, &trace]() -> protocol::request {
-        std::vector<std::int32_t> installed;
-        std::vector<std::int32_t> other;
-        std::vector<std::int32_t> drivers;
-        declared_.clear();
-        for (auto const& [id, rev] : cache_.revisions) {
-            if (rev.kind == update_kind::driver) {
-                drivers.push_back(id);
-                declared_[id] = "CachedDriverIDs";
-            } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
-                installed.push_back(id);
-                // The driver pass declares only CachedDriverIDs cached (protocol.md §7.1 step 3).
-                if (!driver) {
-                    declared_[id] = "InstalledNonLeafUpdateIDs";
-                }
-            } else {
-                other.push_back(id);
-                if (!driver) {
-                    declared_[id] = "OtherCachedUpdateIDs";
-                }
-            }
-        }
-        trace.installed_non_leaf = installed.size();
-        trace.other_cached = driver ? 0 : other.size();
-        trace.cached_drivers = drivers.size();
-        protocol::sync_update_parameters p;
-        p.express_query = false;
-        p.skip_software_sync = driver;
-        p.installed_non_leaf_update_ids = non_empty(std::move(installed));
-        if (!driver) {
-            p.other_cached_update_ids = non_empty(std::move(other));
-        } else {
-            p.system_spec = std::vector<protocol::device>{};  // the profile declares no devices
-        }
-        p.cached_driver_ids = non_empty(std::move(drivers));
-        if (modern()) {
-            modern_parameters(p);
-        }
-        protocol::sync_updates_request req;
-        req.cookie_ = cache_.cookie;
-        req.parameters = std::move(p);
-        return req;
-    };
+    auto build = [this, driver, &trace]() { return sync_request(driver, trace); };
     auto r = call(protocol::operation::sync_updates, client_url(), build);
     if (auto* f = std::get_if<failure>(&r)) {
         trace.faulted = true;

@@ -115,6 +115,8 @@ struct sync_outcome {
     std::vector<exchange> exchanges;
     std::vector<log_line> log;
     std::vector<download_record> downloads;
+    /// The agent simulated ("2008" or "modern").
+    std::string agent;
     /// The authorization plug-in used ("SimpleTargeting", "Anonymous"; "" when GetConfig failed).
     std::string auth_plug_in;
     /// Problems the agent tolerated, e.g. an unparsable Core fragment (the revision is then
