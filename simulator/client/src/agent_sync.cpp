@@ -250,7 +250,9 @@ bool agent::another_round(const protocol::sync_info& info, const round_trace& tr
             }
         }
     }
-    if (!any_new) {
+    // ChangedUpdates and OutOfScopeRevisionIDs also change the client's state: a server may page them.
+    bool const other_change = trace.changed_updates > 0 || trace.out_of_scope > 0;
+    if (!any_new && !other_change) {
         if (!trace.resent_ids.empty() || !trace.repeated_ids.empty() || info.truncated) {
             std::string const w = "SyncUpdates round " + std::to_string(trace.round) +
                                   " brought no revision the client did not have" +
