@@ -325,6 +325,11 @@ std::string join_ids(const std::vector<std::int32_t>& ids) {
 }  // namespace detail
 
 std::vector<violation> check_exchange(const checked_exchange& e, const rule_options& o) {
+    return detail::check_with_history(e, o, nullptr);
+}
+
+std::vector<violation> detail::check_with_history(const checked_exchange& e, const rule_options& o,
+                                                  const delivery_history* history) {
     detail::violation_sink out(e);
     if (!e.reply) {
         out.add("response-parseable", "the answer could not be parsed: " +
@@ -346,7 +351,7 @@ std::vector<violation> check_exchange(const checked_exchange& e, const rule_opti
         if (!s->result) {
             out.add("sync-result-present", "the SyncUpdatesResponse holds no SyncUpdatesResult");
         } else {
-            detail::check_sync_info(e, *s->result, o, out);
+            detail::check_sync_info(e, *s->result, o, out, history);
         }
     } else if (auto const* p = std::get_if<protocol::sync_printer_catalog_response>(&r)) {
         if (!p->result) {
@@ -362,14 +367,24 @@ std::vector<violation> check_exchange(const checked_exchange& e, const rule_opti
 std::vector<violation> check_run(const std::vector<checked_exchange>& run, const rule_options& o) {
     std::vector<violation> out;
     const checked_exchange* previous_round = nullptr;
+    detail::delivery_history delivered;  // of the current detection (rounds restart at 1)
     for (auto const& e : run) {
-        auto v = check_exchange(e, o);
+        bool const sync = e.op == protocol::operation::sync_updates;
+        if (sync && (previous_round == nullptr || e.round <= previous_round->round)) {
+            delivered.clear();
+        }
+        auto v = detail::check_with_history(e, o, sync ? &delivered : nullptr);
         out.insert(out.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
-        if (e.op != protocol::operation::sync_updates) {
+        if (!sync) {
             continue;
         }
         if (previous_round != nullptr && e.round == previous_round->round + 1) {
             check_truncated_false(*previous_round, e, out);
+        }
+        if (auto const* info = sync_info_of(e); info != nullptr && info->new_updates) {
+            for (auto const& u : *info->new_updates) {
+                delivered.emplace(u.id, e.round);
+            }
         }
         previous_round = &e;
     }

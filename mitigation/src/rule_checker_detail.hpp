@@ -1,7 +1,9 @@
 #pragma once
 // Internals shared by the rule checker sources: the per-exchange rule families.
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +24,18 @@ private:
     std::vector<violation> items_;
 };
 
-/// Rules on a SyncInfo (SyncUpdates or SyncPrinterCatalog result).
+/// Revision ID -> the SyncUpdates round of the same detection that first delivered it.
+using delivery_history = std::map<std::int32_t, std::size_t>;
+
+/// Rules on a SyncInfo (SyncUpdates or SyncPrinterCatalog result). With `history` (check_run),
+/// a resent revision's message also names the round that delivered it first.
 void check_sync_info(const checked_exchange& e, const protocol::sync_info& info,
-                     const rule_options& o, violation_sink& out);
+                     const rule_options& o, violation_sink& out,
+                     const delivery_history* history = nullptr);
+
+/// check_exchange with the delivery history of the detection so far (nullptr: none).
+std::vector<violation> check_with_history(const checked_exchange& e, const rule_options& o,
+                                          const delivery_history* history);
 
 /// Rules on a SOAP fault.
 void check_fault(const checked_exchange& e, const protocol::soap_fault& f, const rule_options& o,

@@ -128,7 +128,7 @@ std::string cached_list_of(const protocol::sync_update_parameters& p, std::int32
 }
 
 void check_new_not_cached(const checked_exchange& e, const protocol::sync_info& s,
-                          violation_sink& out) {
+                          violation_sink& out, const delivery_history* history) {
     if (!e.parameters) {
         return;
     }
@@ -138,10 +138,17 @@ void check_new_not_cached(const checked_exchange& e, const protocol::sync_info& 
     }
     for (auto id : distinct_in_order(ids)) {
         auto const list = cached_list_of(*e.parameters, id);
-        if (!list.empty()) {
-            out.add("new-not-cached", "NewUpdates holds " + revision_text(id) +
-                                          ", which the request declared cached in " + list);
+        if (list.empty()) {
+            continue;
         }
+        std::string earlier;
+        if (history != nullptr) {
+            if (auto const it = history->find(id); it != history->end() && it->second < e.round) {
+                earlier = " (already delivered in round " + std::to_string(it->second) + ")";
+            }
+        }
+        out.add("new-not-cached", "NewUpdates holds " + revision_text(id) +
+                                      ", which the request declared cached in " + list + earlier);
     }
 }
 
@@ -240,7 +247,7 @@ void check_deployment(const protocol::update_info& u, std::string_view list,
 }  // namespace
 
 void check_sync_info(const checked_exchange& e, const protocol::sync_info& info,
-                     const rule_options& o, violation_sink& out) {
+                     const rule_options& o, violation_sink& out, const delivery_history* history) {
     if (!info.new_cookie) {
         out.add("new-cookie-present", "SyncInfo has no NewCookie");
     }
@@ -252,7 +259,7 @@ void check_sync_info(const checked_exchange& e, const protocol::sync_info& info,
     check_unique_revision_ids(new_updates(info), out);
     check_one_revision_per_update(new_updates(info), out);
     check_new_not_out_of_scope(info, out);
-    check_new_not_cached(e, info, out);
+    check_new_not_cached(e, info, out, history);
     check_changed_cached(e, info, out);
     check_xml(new_updates(info), out);
     for (auto const& u : new_updates(info)) {

@@ -28,6 +28,48 @@ std::string check_transport_args(const transport_args& args) {
     return {};
 }
 
+void add_agent_options(CLI::App& sub, agent_args& args) {
+    sub.add_option("--agent", args.agent,
+                   "Agent: 2008 (WUA 7.x, the 2008 log and HRESULTs) or modern (Windows 11 request shapes, "
+                   "Accept-Encoding: xpress)")
+        ->capture_default_str();
+    sub.add_option("--rounds", args.rounds,
+                   "When the software pass ends: spec (MS-WUSP: Truncated, or a new non-leaf update) or "
+                   "until-empty (until a round brings nothing new)")
+        ->capture_default_str();
+    auto* check = sub.add_flag("--selfupdate-check", args.selfupdate_check,
+                               "2008 agent: HEAD + GET <server>/selfupdate/wuident.cab before the scan and fail "
+                               "as a real agent does when it is missing (off by default; wsuslab serve serves "
+                               "the tree with --selfupdate DIR)");
+    sub.add_flag("--skip-selfupdate", args.skip_selfupdate, "Skip the SelfUpdate check (the default)")
+        ->excludes(check);
+    sub.add_option("--scan-category", args.scan_categories,
+                   "Modern agent: a category scan (StartCategoryScan + FilterCategoryIds) of this category GUID; "
+                   "repeatable");
+    sub.add_option("--protocol-version", args.protocol_version,
+                   "Client protocolVersion (default: 1.6 for --agent 2008, 2.90 for modern)");
+}
+
+std::optional<std::string> apply_agent_args(const agent_args& args, client::sync_options& o) {
+    auto const agent = client::agent_kind_from_name(args.agent);
+    if (!agent) {
+        return "--agent '" + args.agent + "' is not 2008 or modern";
+    }
+    auto const rounds = client::round_rule_from_name(args.rounds);
+    if (!rounds) {
+        return "--rounds '" + args.rounds + "' is not spec or until-empty";
+    }
+    if (!args.scan_categories.empty() && *agent != client::agent_kind::modern) {
+        return std::string("--scan-category needs --agent modern (StartCategoryScan is a WSUS 3.0 SP2 feature)");
+    }
+    o.agent = *agent;
+    o.rounds = *rounds;
+    o.protocol_version = args.protocol_version;
+    o.selfupdate = args.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
+    o.scan_categories = args.scan_categories;
+    return std::nullopt;
+}
+
 client::http_transport_options make_transport_options(const transport_args& args) {
     client::http_transport_options t;
     if (!args.proxy.empty()) {

@@ -31,7 +31,7 @@ struct fleet_args {
     std::size_t clients = 1000;
     std::string scenario;  // empty: the embedded kb954960 lab scenario
     std::string mix;
-    std::string agent = "2008";
+    agent_args agent;
     std::uint64_t seed = 954960;
     std::string shard = "0/1";
     std::size_t concurrency = 0;
@@ -146,11 +146,9 @@ std::optional<std::string> check_args(const fleet_args& a) {
     if (!client::parse_url(a.server)) {
         return "--server '" + a.server + "' is not an http:// or https:// URL";
     }
-    if (a.agent == "modern") {
-        return std::string("--agent modern: the modern agent is not in this build yet; only 2008 is available");
-    }
-    if (a.agent != "2008") {
-        return "--agent '" + a.agent + "': expected 2008 or modern";
+    client::sync_options probe;
+    if (auto err = apply_agent_args(a.agent, probe)) {
+        return err;
     }
     if (!client::parse_shard(a.shard)) {
         return "--shard '" + a.shard + "' is not I/N with 0 <= I < N (e.g. 0/4)";
@@ -187,6 +185,7 @@ int run_fleet_command(const fleet_args& a) {
     o.concurrency = a.concurrency;
     o.threads = a.threads;
     o.rate = a.rate;
+    apply_agent_args(a.agent, o.agent);  // checked in check_args
     o.agent.retries = a.retries;
     o.agent.report_events = !a.no_report;
     o.transport = make_transport_options(a.transport);
@@ -239,7 +238,7 @@ void add_run_options(CLI::App& sub, fleet_args& a) {
     sub.add_option("--mix", a.mix,
                    "Profiles and weights, e.g. office2003-workstation=30,plain-workstation=60,server-2003=10 "
                    "(names in --scenario or profile files; default: every profile of the scenario, equally)");
-    sub.add_option("--agent", a.agent, "Simulated agent: 2008 (modern is not in this build yet)")->capture_default_str();
+    add_agent_options(sub, a.agent);
     sub.add_option("--seed", a.seed, "Seed of the fleet: client IDs, DNS names, agent seeds")->capture_default_str();
     sub.add_option("--shard", a.shard, "Run the I-th of N disjoint slices of the fleet (I/N, 0-based)")
         ->capture_default_str();

@@ -44,7 +44,7 @@ struct sync_args {
     std::string utc_offset = "-07:00";
     int max_rounds = 50;
     int max_recoveries = 3;
-    std::string protocol_version = "1.6";
+    agent_args agent;
     bool atl_strict = false;
     bool no_report = false;
 };
@@ -77,6 +77,10 @@ int run_sync_command(const sync_args& a) {
     if (!offset) {
         return usage_error("--utc-offset '" + a.utc_offset + "' is not +hh:mm, -hh:mm or Z");
     }
+    client::sync_options options;
+    if (auto err = apply_agent_args(a.agent, options)) {
+        return usage_error(*err);
+    }
     auto profile = resolve_profile(a);
     if (auto const* err = std::get_if<std::string>(&profile)) {
         return usage_error(*err);
@@ -104,10 +108,8 @@ int run_sync_command(const sync_args& a) {
         return usage_error("--start '" + start_text + "' is not 'now' or an ISO 8601 time such as " + default_start);
     }
 
-    client::sync_options options;
     options.server_url = a.server;
     options.profile = std::get<mitigation::client_profile>(std::move(profile));
-    options.protocol_version = a.protocol_version;
     if (!a.state.empty()) {
         options.state_dir = a.state;
     }
@@ -148,7 +150,7 @@ int run_sync_command(const sync_args& a) {
 command add_sync_command(CLI::App& app) {
     auto args = std::make_shared<sync_args>();
     command c;
-    c.sub = app.add_subcommand("sync", "Run the simulated 2008 Windows Update Agent against a WSUS server");
+    c.sub = app.add_subcommand("sync", "Run a simulated Windows Update Agent (2008 or modern) against a WSUS server");
     auto* sub = c.sub;
     sub->add_option("--server", args->server, "WSUS base URL, e.g. http://wsus:8530")->required();
     sub->add_option("--profile", args->profile,
@@ -173,7 +175,7 @@ command add_sync_command(CLI::App& app) {
     sub->add_option("--max-recoveries", args->max_recoveries, "Fault recoveries allowed per detection")
         ->check(CLI::Range(0, 1000))
         ->capture_default_str();
-    sub->add_option("--protocol-version", args->protocol_version, "Client protocolVersion")->capture_default_str();
+    add_agent_options(*sub, args->agent);
     sub->add_flag("--atl-strict", args->atl_strict, "Look for SOAP faults only in HTTP 500 answers (ATL client)");
     sub->add_flag("--no-report", args->no_report, "Do not send ReportEventBatch");
     c.run = [args] { return run_sync_command(*args); };

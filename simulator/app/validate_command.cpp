@@ -32,6 +32,12 @@ struct validate_args {
     bool json = false;
     std::string scenario = std::string(WSUSLAB_FIXTURES_DIR) + "/scenarios/kb954960.xml";
     bool fault_status_200 = false;
+    std::string agent = "2008";
+    std::string rounds = "until-empty";
+    std::optional<std::int32_t> duplicate_revision;
+    bool selfupdate_check = false;
+    bool skip_selfupdate = false;
+    bool no_server_metrics = false;
 };
 
 int usage_error(const std::string& message) {
@@ -55,6 +61,14 @@ int run_validate(const validate_args& a) {
     if (!a.proxy.empty() && !client::parse_url(a.proxy)) {
         return usage_error("--proxy '" + a.proxy + "' is not an http:// URL");
     }
+    auto const agent = client::agent_kind_from_name(a.agent);
+    if (!agent) {
+        return usage_error("--agent '" + a.agent + "' is not 2008 or modern");
+    }
+    auto const rounds = client::round_rule_from_name(a.rounds);
+    if (!rounds) {
+        return usage_error("--rounds '" + a.rounds + "' is not spec or until-empty");
+    }
     auto loaded = mitigation::load_scenario_file(a.scenario);
     if (auto const* err = std::get_if<mitigation::scenario_error>(&loaded)) {
         return usage_error("cannot load the probe profiles: " + err->to_string());
@@ -70,6 +84,11 @@ int run_validate(const validate_args& a) {
     options.rules.fault_status_200_configured = a.fault_status_200;
     // Probes register as computers (the protocol requires it) but leave no reporting events.
     options.client.report_events = false;
+    options.client.agent = *agent;
+    options.client.selfupdate = a.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
+    options.rounds = *rounds;
+    options.duplicate_revision = a.duplicate_revision;
+    options.read_server_metrics = !a.no_server_metrics;
     client::http_transport_options transport;
     if (!a.proxy.empty()) {
         transport.proxy_url = a.proxy;
@@ -105,7 +124,8 @@ command add_validate_command(CLI::App& app) {
     c.sub = app.add_subcommand(
         "validate",
         "Check a WSUS server: is it patched for KB954960, and does it follow MS-WUSP? Exit code 0 "
-        "PATCHED without violations, 1 AFFECTED or rule violations, 2 INCONCLUSIVE or usage error");
+        "PATCHED without violations, 1 AFFECTED or rule violations, 2 INCONCLUSIVE or usage error, "
+        "3 NOT AFFECTED without violations (the Office 2003 path works, nothing proves the fix)");
     c.sub->add_option("--server", args->server, "Server base URL, e.g. http://wsus:8530")->required();
     c.sub->add_option("--ca-file", args->ca_file, "PEM file of trusted CAs for https://")
         ->check(CLI::ExistingFile);
@@ -122,6 +142,21 @@ command add_validate_command(CLI::App& app) {
     c.sub->add_flag("--fault-status-200", args->fault_status_200,
                     "The server is configured to answer faults with HTTP 200 (the status the "
                     "advisory's 2008 client line prints); accept that instead of reporting it");
+    c.sub->add_option("--agent", args->agent, "Probe agent: 2008 or modern")->capture_default_str();
+    c.sub->add_option("--rounds", args->rounds,
+                      "When each probe's software pass ends: until-empty (shows servers that withhold or "
+                      "resend revisions) or spec")
+        ->capture_default_str();
+    c.sub->add_option("--duplicate-revision", args->duplicate_revision,
+                      "A revision ID known to carry duplicate deployment rows (8862 in the advisory's server log): PATCHED "
+                      "when the Office 2003 probe receives it and syncs")
+        ->check(CLI::NonNegativeNumber);
+    auto* check = c.sub->add_flag("--selfupdate-check", args->selfupdate_check,
+                                  "2008 probes check <server>/selfupdate/wuident.cab first (off by default)");
+    c.sub->add_flag("--skip-selfupdate", args->skip_selfupdate, "Skip the SelfUpdate check (the default)")
+        ->excludes(check);
+    c.sub->add_flag("--no-server-metrics", args->no_server_metrics,
+                    "Do not read <server>/metrics (wsuslab's own server reports resolved duplicates there)");
     c.run = [args] { return run_validate(*args); };
     return c;
 }

@@ -67,7 +67,12 @@ TEST(ValidateTest, PatchedAgainstTheFixedModel) {
     for (auto const& p : r.probes) {
         EXPECT_EQ(p.outcome.verdict, client::sync_verdict::synced) << p.profile << ": " << p.summary();
     }
-    EXPECT_EQ(r.reason, "office2003-workstation syncs, and so do plain-workstation and server-2003");
+    // The evidence is the server's own count of resolved duplicate rows (/metrics).
+    EXPECT_EQ(r.reason, "the server reports resolving 4 duplicate deployment rows while answering "
+                        "office2003-workstation (wsuslab_duplicates_resolved_total on /metrics), and "
+                        "office2003-workstation synced; plain-workstation and server-2003 sync too");
+    ASSERT_TRUE(r.probes[0].evidence.has_value());
+    EXPECT_TRUE(r.probes[0].evidence->exercised());
 }
 
 TEST(ValidateTest, AffectedAgainstTheLegacyModel) {

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <system_error>
+
+#include <gtest/gtest.h>
 
 namespace wsuslab::test {
 namespace {
@@ -44,6 +48,18 @@ std::string captures_missing_message() {
     return "genuine captures not found at '" + configured_dir().string() +
            "' (third-party data outside the repository; set WSUSLAB_CAPTURES_DIR to a copy of "
            "shared/captures to run this test)";
+}
+
+std::string capture(const std::string& name) {
+    std::filesystem::path const path = configured_dir() / name;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ADD_FAILURE() << "cannot read capture " << path.string();
+        return {};
+    }
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
 }
 
 }  // namespace wsuslab::test

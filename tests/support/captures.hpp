@@ -21,4 +21,10 @@ std::vector<std::string> capture_files(const std::filesystem::path& dir,
 /// A message for GTEST_SKIP naming where the captures were looked for.
 std::string captures_missing_message();
 
+/// Whether the captures folder exists.
+inline bool captures_present() { return captures_dir().has_value(); }
+
+/// The bytes of one capture file ("" and a test failure when it cannot be read).
+std::string capture(const std::string& name);
+
 }  // namespace wsuslab::test

@@ -81,8 +81,14 @@ void agent::log_success(std::size_t found, std::size_t categories) {
 }
 
 void agent::log_final_failure(const failure& f) {
-    log_.pt("WARNING: PTError: " + format_hresult_lower(f.hresult));
-    log_.agent("WARNING: Failed to synchronize, error = " + format_hresult(f.hresult));
+    if (!f.selfupdate) {
+        log_.pt("WARNING: PTError: " + format_hresult_lower(f.hresult));
+        if (modern() && f.fault) {
+            // The modern agent's recovery wrapper line (protocol.md §10.1, [KB-0x80244007]).
+            log_.pt("WARNING: " + op_name(f.fault->op) + "_WithRecovery failed.: " + format_hresult(f.hresult));
+        }
+        log_.agent("WARNING: Failed to synchronize, error = " + format_hresult(f.hresult));
+    }
     log_.agent("* WARNING: Exit code = " + format_hresult(f.hresult));
     log_.agent("*********");
     log_.agent("** END ** Agent: Finding updates [CallerId = AutomaticUpdates]");
@@ -216,7 +222,13 @@ attempt_result agent::detect(int number) {
     log_start();
     reevaluate();
 
-    std::optional<failure> f = ensure_ready();
+    std::optional<failure> f = selfupdate_check();
+    if (!f) {
+        f = ensure_ready();
+    }
+    if (!f) {
+        f = start_category_scan();
+    }
     if (!f) {
         log_.pt("+++++++++++ PT: Synchronizing server updates +++++++++++");
         log_.pt("+ ServiceId = " + std::string(wsus_service_id) + ", Server URL = " + client_url());

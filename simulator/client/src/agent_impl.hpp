@@ -1,15 +1,20 @@
 #pragma once
 // The agent's internals: one `agent` object runs the detections of one run_sync call. Split
-// over agent_soap.cpp (exchanges, faults, recovery, handshake), agent_sync.cpp (SyncUpdates
-// rounds, classification, extended info, downloads) and agent_detect.cpp (attempt framing,
-// reporting, retries, cache persistence).
+// over agent_soap.cpp (exchanges, faults, recovery), agent_handshake.cpp (GetConfig and the
+// authorization plug-ins, GetCookie, RegisterComputer, RefreshCache, StartCategoryScan),
+// agent_wire.cpp (each agent's request shapes, headers, decoding), agent_sync.cpp (SyncUpdates
+// rounds, classification, extended info), agent_selfupdate.cpp (the SelfUpdate check),
+// agent_util.cpp (helpers, downloads) and agent_detect.cpp (attempt framing, reporting).
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -29,10 +34,35 @@ struct failure {
     std::uint32_t hresult = hr::unexpected;
     std::string error;
     std::optional<fault_details> fault;
+    /// The SelfUpdate check failed: the detection ended before any SOAP call (no PT lines).
+    bool selfupdate = false;
 };
 
 template <class T>
 using outcome_of = std::variant<T, failure>;
+
+inline std::string op_name(protocol::operation op) { return std::string(protocol::operation_name(op)); }
+
+/// Whether a "major.minor" version text is at least major.minor ("" and unreadable text: no).
+inline bool version_at_least(const std::string& version, int major, int minor) {
+    auto const dot = version.find('.');
+    try {
+        int const a = std::stoi(version.substr(0, dot));
+        int const b = dot == std::string::npos ? 0 : std::stoi(version.substr(dot + 1));
+        return a > major || (a == major && b >= minor);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+/// A failure of `op` that is not a fault ("GetConfig: <what>").
+inline failure protocol_failure(protocol::operation op, std::uint32_t hresult, const std::string& what) {
+    return failure{sync_verdict::failed, hresult, op_name(op) + ": " + what, std::nullopt};
+}
+
+/// The modern agent's CallerAttributes (SyncUpdates) and callerAttributes (GetExtendedUpdateInfo):
+/// the captured key=value; form with wsuslab's own values (docs/client.md §2).
+inline constexpr std::string_view modern_caller_attributes = "Interactive=0;SheddingAware=1;Id=AutomaticUpdates;";
 
 /// "{E6D82915-627F-418B-A5CC-B9FCD400455B}"-style GUID text (without braces), upper-case.
 std::string random_guid(std::mt19937_64& rng, bool upper);
@@ -56,6 +86,18 @@ public:
     std::vector<std::int32_t> needed_ids() const;
 
 private:
+    // ---- agent_wire.cpp ----
+    /// The body the agent sends for `req`, in its agent's shape.
+    std::string wire_body(const protocol::request& req) const;
+    /// The headers the agent adds to the transport's own (none for the 2008 agent).
+    http_headers wire_headers() const;
+    /// The protocolVersion of GetConfig and GetCookie.
+    std::string protocol_version() const { return effective_protocol_version(opt_); }
+    bool modern() const { return opt_.agent == agent_kind::modern; }
+    /// The HRESULT the agent reports for a received fault: the ATL mapping for the 2008 agent,
+    /// 0x80244007 (WU_E_PT_SOAPCLIENT_SOAPFAULT) for the modern one (protocol.md §10.1).
+    std::uint32_t fault_hresult(protocol::fault_code code) const;
+
     // ---- agent_soap.cpp ----
     /// One POST + parse, without recovery. Logs the PT failure block on failure.
     outcome_of<protocol::response> soap_once(protocol::operation op, const std::string& url,
@@ -72,16 +114,29 @@ private:
     /// The failure that ends a detection when the recovery cap is reached.
     failure give_up(const failure& f, protocol::operation op) const;
     void log_failure(protocol::operation op, const failure& f, int http_status);
+    /// The modern agent's WS lines for a received fault (protocol.md §10.1, [KB-0x80244007]).
+    void log_modern_fault(const protocol::soap_fault& sf);
 
     /// Brings the client to READY: GetConfig, GetAuthorizationCookie + GetCookie, RegisterComputer
     /// and RefreshCache, each only when needed; recovers handshake faults itself.
     std::optional<failure> ensure_ready();
     std::optional<failure> handshake_once();
+    bool cookie_expired() const;
+
+    // ---- agent_handshake.cpp ----
     std::optional<failure> get_config();
+    /// The authorization cookie of the plug-in chosen from AuthInfo: GetAuthorizationCookie for
+    /// SimpleTargeting, none for Anonymous (docs/client.md "Authorization plug-ins").
+    outcome_of<protocol::authorization_cookie> authorize();
     std::optional<failure> get_cookie();
     std::optional<failure> register_computer();
     std::optional<failure> refresh_cache();
-    bool cookie_expired() const;
+    std::optional<failure> start_category_scan();
+
+    // ---- agent_selfupdate.cpp ----
+    /// HEAD + GET of <server>/selfupdate/wuident.cab with the 2008 Setup lines; a failure ends
+    /// the detection before GetConfig.
+    std::optional<failure> selfupdate_check();
 
     // ---- agent_sync.cpp ----
     std::optional<failure> software_pass();
@@ -92,7 +147,16 @@ private:
             out_.rounds.push_back(std::move(trace));
         }
     }
+    /// The SyncUpdates request of the next round from the cache (and declared_ with it).
+    protocol::request sync_request(bool driver, round_trace& trace);
+    /// Revisions the answer resent although the request declared them cached, and revisions it
+    /// repeats; each gets a PT warning line and an outcome warning.
+    void note_duplicates(const protocol::sync_info& info, round_trace& trace);
+    /// Whether the software pass calls SyncUpdates again after this answer (round_rule).
+    bool another_round(const protocol::sync_info& info, const round_trace& trace);
     void absorb(const protocol::sync_info& info, bool driver);
+    /// NeedTwoGroupOutOfScopeUpdates and FilterCategoryIds of the modern agent (server >= 3.2).
+    void modern_parameters(protocol::sync_update_parameters& p) const;
     void store_update(const protocol::update_info& u, bool driver_pass);
     void reevaluate();
     std::optional<failure> extended_info(std::vector<protocol::file_location>& files);
@@ -125,6 +189,14 @@ private:
     bool refresh_needed_ = false;
     std::optional<protocol::cookie> pending_old_cookie_;  ///< sent as GetCookie oldCookie
     std::optional<std::string> driver_sync_not_needed_;
+    /// Revision IDs the SyncUpdates request being answered declared cached, by list name.
+    std::map<std::int32_t, std::string> declared_;
+    /// Revisions cached before the current SyncUpdates answer was absorbed.
+    std::set<std::int32_t> cached_before_;
+    /// The trace of the latest SyncUpdates round (kept even when the outcome keeps no rounds).
+    round_trace last_round_;
+    /// FilterCategoryIds of a modern category scan (StartCategoryScan preferredCategoryIds).
+    std::optional<protocol::string_list> filter_categories_;
     std::string call_id_;
     std::map<std::string, std::int32_t> file_owner_;  ///< FileDigest -> revision (Extended XML)
 };

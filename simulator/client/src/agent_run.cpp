@@ -37,6 +37,10 @@ std::string reporting_service_url(const std::string& server_url) {
     return trim_trailing_slash(server_url) + "/ReportingWebService/ReportingWebService.asmx";
 }
 
+std::string selfupdate_url(const std::string& server_url) {
+    return trim_trailing_slash(server_url) + "/selfupdate/wuident.cab";
+}
+
 namespace {
 
 sync_outcome early_error(sync_verdict v, std::uint32_t hresult, std::string error) {
@@ -62,6 +66,7 @@ sync_outcome run_sync(const sync_options& options, transport& net, clock& time,
                            "max_rounds must be >= 1, max_recoveries and retries >= 0");
     }
     sync_outcome out;
+    out.agent = std::string(agent_kind_name(options.agent));
     std::mt19937_64 id_rng(options.seed);
     std::string const& wanted_id = options.profile.client_id;
     if (!wanted_id.empty() && !cache.client_id.empty() && cache.client_id != wanted_id) {

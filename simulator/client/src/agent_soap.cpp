@@ -1,37 +1,15 @@
-// SOAP exchanges, the PT failure lines, fault recovery and the handshake (GetConfig,
-// GetAuthorizationCookie, GetCookie, RegisterComputer, RefreshCache).
+// SOAP exchanges (with the agent's headers and the xpress decoding), the PT failure lines, fault
+// recovery and the handshake sequence; the handshake operations are in agent_handshake.cpp.
 #include <cstdio>
 #include <map>
 #include <utility>
 
 #include <wsuslab/client/url.hpp>
+#include <wsuslab/client/xpress.hpp>
 
 #include "agent_impl.hpp"
 
 namespace wsuslab::client::detail {
-namespace {
-
-std::string op_name(protocol::operation op) { return std::string(protocol::operation_name(op)); }
-
-template <class T>
-const T* response_as(const protocol::response& r) {
-    return std::get_if<T>(&r);
-}
-
-failure protocol_failure(protocol::operation op, std::uint32_t hresult, const std::string& what) {
-    return failure{sync_verdict::failed, hresult, op_name(op) + ": " + what, std::nullopt};
-}
-
-std::string identity_key(const std::string& update_id, std::int32_t revision_number) {
-    std::string k;
-    for (char c : update_id) {
-        k += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    return k + "/" + std::to_string(revision_number);
-}
-
-}  // namespace
-
 agent::agent(const sync_options& options, transport& net, clock& time, client_cache& cache,
              sync_outcome& out, wu_log& log)
     : opt_(options), net_(net), clock_(time), cache_(cache), out_(out), log_(log),
@@ -52,6 +30,29 @@ std::string agent::target_group() const {
     return joined;
 }
 
+namespace {
+
+// The body as the agent reads it into `ex` (decoded when the answer is xpress-encoded); the
+// problem when it cannot be read.
+std::optional<std::string> decode_answer(const http_reply& reply, exchange& ex) {
+    ex.content_encoding = std::string(reply.header("Content-Encoding").value_or(""));
+    if (ex.content_encoding.empty() || ex.content_encoding == "identity") {
+        ex.response_body = reply.body;
+        return std::nullopt;
+    }
+    if (ex.content_encoding != "xpress") {
+        return "the answer has Content-Encoding '" + ex.content_encoding + "', which the agent did not ask for";
+    }
+    auto decoded = xpress_decode(reply.body);
+    if (auto* text = std::get_if<std::string>(&decoded)) {
+        ex.response_body = std::move(*text);
+        return std::nullopt;
+    }
+    return "cannot decode the xpress body: " + std::get<xpress_error>(decoded).problem;
+}
+
+}  // namespace
+
 outcome_of<protocol::response> agent::soap_once(protocol::operation op, const std::string& url,
                                                 const protocol::request& req) {
     exchange ex;
@@ -60,9 +61,12 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     ex.method = "POST";
     ex.url = url;
     ex.soap_action = std::string(protocol::soap_action(op));
-    ex.request_body = protocol::serialize_request(req);
+    ex.request_body = wire_body(req);
+    ex.request_headers = wire_headers();
     ex.sent_at = clock_.now();
-    transport_result tr = net_.post(url, ex.soap_action, ex.request_body);
+    transport_result tr = ex.request_headers.empty()
+                              ? net_.post(url, ex.soap_action, ex.request_body)
+                              : net_.post_with_headers(url, ex.soap_action, ex.request_body, ex.request_headers);
     clock_.advance(opt_.round_trip_time);
     if (!tr.ok()) {
         ex.error = tr.error();
@@ -75,20 +79,24 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
         return f;
     }
     http_reply const& reply = tr.reply();
+    ex.http_status = reply.status;
+    std::optional<std::string> const decode_problem = decode_answer(reply, ex);
     if (opt_.keep.exchanges) {
-        ex.http_status = reply.status;
-        ex.response_body = reply.body;
-        out_.exchanges.push_back(std::move(ex));
+        out_.exchanges.push_back(ex);
     }
-
     int const status = reply.status;
+    if (decode_problem) {
+        failure f = protocol_failure(op, hr::soapclient_parse, *decode_problem);
+        log_failure(op, f, status);
+        return f;
+    }
     if (status != 200 && status != 500) {
         failure f = protocol_failure(op, hresult_of_http_status(status),
                                      "HTTP status " + std::to_string(status));
         log_failure(op, f, status);
         return f;
     }
-    auto parsed = protocol::parse_response(op, reply.body);
+    auto parsed = protocol::parse_response(op, ex.response_body);
     if (!parsed.ok()) {
         // ATL parses a fault only from a 500 answer; an unreadable 500 is a fault parse error.
         std::uint32_t const code = status == 500 ? hr::soapclient_parsefault : hr::soapclient_parse;
@@ -107,7 +115,7 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
             log_failure(op, f, status);
             return f;
         }
-        fault_details fd{op, *fault, status, hresult_of_fault(fault->code)};
+        fault_details fd{op, *fault, status, fault_hresult(fault->code)};
         std::string what = "SOAP fault " + std::string(protocol::fault_code_name(fault->code));
         if (fault->error) {
             what += " " + *fault->error;
@@ -128,7 +136,29 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     return std::move(std::get<protocol::response>(r));
 }
 
+void agent::log_modern_fault(const protocol::soap_fault& sf) {
+    std::uint32_t const tid = log_.ids().agent_tid;
+    auto ws = [&](const std::string& text) { log_.write(tid, "WS", text); };
+    std::string const code(protocol::fault_code_name(sf.code));
+    ws("WARNING: Nws Failure: errorCode=0x803d0013");
+    ws("WARNING: The body of the received message contained a fault.");
+    ws("WARNING: Soap fault info:");
+    ws("WARNING: reason: " + sf.faultstring);
+    ws("WARNING: code: " + code);
+    if (sf.error) {
+        ws("WARNING: detail: <detail><ErrorCode>" + *sf.error + "</ErrorCode><Message>" + sf.message +
+           "</Message><ID>" + sf.id + "</ID><Method>" + sf.method + "</Method></detail>");
+        ws("WARNING: Soap fault detail: errorCode='" + *sf.error + "', message='" + sf.message + "', id='" +
+           sf.id + "', method='" + sf.method + "'");
+    }
+    ws("FATAL: OnCallFailure failed with hr=0X" + format_hresult(fault_hresult(sf.code)).substr(2));
+}
+
 void agent::log_failure(protocol::operation op, const failure& f, int http_status) {
+    if (f.fault && modern()) {
+        log_modern_fault(f.fault->fault);
+        return;
+    }
     std::string const head = "WARNING: " + op_name(op) + " failure, error = " + format_hresult(f.hresult);
     if (f.fault) {
         protocol::soap_fault const& sf = f.fault->fault;
@@ -307,164 +337,6 @@ std::optional<failure> agent::handshake_once() {
             return f;
         }
     }
-    return std::nullopt;
-}
-
-std::optional<failure> agent::get_config() {
-    protocol::get_config_request req;
-    req.protocol_version = opt_.protocol_version;
-    auto r = soap_once(protocol::operation::get_config, client_url(), req);
-    if (auto* f = std::get_if<failure>(&r)) {
-        return *f;
-    }
-    auto const* resp = response_as<protocol::get_config_response>(std::get<protocol::response>(r));
-    if (resp == nullptr || !resp->result) {
-        return protocol_failure(protocol::operation::get_config, hr::soapclient_parse,
-                                "the response has no GetConfigResult");
-    }
-    protocol::config const& c = *resp->result;
-    cached_config cfg;
-    cfg.last_change = c.last_change;
-    cfg.is_registration_required = c.is_registration_required;
-    if (!c.auth_info || c.auth_info->empty()) {
-        return protocol_failure(protocol::operation::get_config, hr::no_auth_plugins_requested,
-                                "AuthInfo lists no authorization plug-in");
-    }
-    auto const& plugin = c.auth_info->front();
-    cfg.auth_plug_in_id = plugin.plug_in_id.value_or("");
-    cfg.auth_service_url = plugin.service_url.value_or("");
-    if (cfg.auth_service_url.empty()) {
-        return protocol_failure(protocol::operation::get_config, hr::no_auth_cookies_created,
-                                "AuthPlugInInfo " + cfg.auth_plug_in_id + " has no ServiceUrl");
-    }
-    if (c.allowed_event_ids) {
-        cfg.allowed_event_ids = *c.allowed_event_ids;
-    }
-    std::optional<std::string> max_ext;
-    if (c.properties) {
-        for (auto const& [name, value] : *c.properties) {
-            if (name == "MaxExtendedUpdatesPerRequest") {
-                max_ext = value;
-            } else if (name == "ProtocolVersion") {
-                cfg.server_protocol_version = value;
-            }
-        }
-    }
-    if (!max_ext) {
-        return protocol_failure(protocol::operation::get_config, hr::config_prop_missing,
-                                "configuration property MaxExtendedUpdatesPerRequest is missing");
-    }
-    std::size_t n = 0;
-    bool valid = !max_ext->empty() && max_ext->size() <= 6;
-    for (char ch : *max_ext) {
-        valid = valid && ch >= '0' && ch <= '9';
-        n = valid ? n * 10 + static_cast<std::size_t>(ch - '0') : 0;
-    }
-    if (!valid || n == 0) {
-        return protocol_failure(protocol::operation::get_config, hr::invalid_config_prop,
-                                "configuration property MaxExtendedUpdatesPerRequest='" + *max_ext +
-                                    "' is not a positive integer");
-    }
-    cfg.max_extended_updates_per_request = n;
-    cache_.config = cfg;
-    return std::nullopt;
-}
-
-std::optional<failure> agent::get_cookie() {
-    protocol::get_authorization_cookie_request auth;
-    auth.client_id = cache_.client_id;
-    auth.target_group_name = target_group();
-    auth.dns_name = opt_.profile.dns_name;
-    log_.pt("Initializing simple targeting cookie, clientId = " + cache_.client_id +
-            ", target group = " + target_group() + ", DNS name = " + opt_.profile.dns_name);
-    log_.pt("Server URL = " + auth_url());
-    auto ar = soap_once(protocol::operation::get_authorization_cookie, auth_url(), auth);
-    if (auto* f = std::get_if<failure>(&ar)) {
-        return *f;
-    }
-    auto const* aresp = response_as<protocol::get_authorization_cookie_response>(
-        std::get<protocol::response>(ar));
-    if (aresp == nullptr || !aresp->result) {
-        return protocol_failure(protocol::operation::get_authorization_cookie,
-                                hr::no_auth_cookies_created,
-                                "the response has no GetAuthorizationCookieResult");
-    }
-    protocol::get_cookie_request req;
-    req.auth_cookies = std::vector<protocol::authorization_cookie>{*aresp->result};
-    req.old_cookie = pending_old_cookie_;
-    req.last_change = cache_.config->last_change;
-    req.current_time = format_iso8601(clock_.now());
-    req.protocol_version = opt_.protocol_version;
-    auto r = soap_once(protocol::operation::get_cookie, client_url(), req);
-    if (auto* f = std::get_if<failure>(&r)) {
-        return *f;
-    }
-    auto const* resp = response_as<protocol::get_cookie_response>(std::get<protocol::response>(r));
-    if (resp == nullptr || !resp->result) {
-        return protocol_failure(protocol::operation::get_cookie, hr::soapclient_parse,
-                                "the response has no GetCookieResult");
-    }
-    cache_.cookie = *resp->result;
-    pending_old_cookie_.reset();
-    return std::nullopt;
-}
-
-std::optional<failure> agent::register_computer() {
-    protocol::register_computer_request req;
-    req.cookie_ = cache_.cookie;
-    protocol::computer_info info = opt_.profile.computer;
-    if (!info.dns_name || info.dns_name->empty()) {
-        info.dns_name = opt_.profile.dns_name;  // MUST equal GetAuthorizationCookie dnsName
-    }
-    req.info = info;
-    log_.pt("+ Registering computer " + *info.dns_name + " with the server");
-    auto r = soap_once(protocol::operation::register_computer, client_url(), req);
-    if (auto* f = std::get_if<failure>(&r)) {
-        return *f;
-    }
-    cache_.registered = true;
-    return std::nullopt;
-}
-
-std::optional<failure> agent::refresh_cache() {
-    protocol::refresh_cache_request req;
-    req.cookie_ = cache_.cookie;
-    std::vector<protocol::update_identity> ids;
-    for (auto const& [id, rev] : cache_.revisions) {
-        ids.push_back(protocol::update_identity{rev.update_id, rev.revision_number});
-    }
-    req.global_ids = ids;
-    log_.pt("+ Refreshing the IDs of " + std::to_string(ids.size()) + " cached revisions (RefreshCache)");
-    auto r = soap_once(protocol::operation::refresh_cache, client_url(), req);
-    if (auto* f = std::get_if<failure>(&r)) {
-        return *f;
-    }
-    auto const* resp = response_as<protocol::refresh_cache_response>(std::get<protocol::response>(r));
-    std::map<std::string, protocol::refresh_cache_result> by_identity;
-    if (resp != nullptr && resp->result) {
-        for (auto const& res : *resp->result) {
-            if (res.global_id) {
-                by_identity[identity_key(res.global_id->update_id, res.global_id->revision_number)] = res;
-            }
-        }
-    }
-    // Revision IDs are per server: re-key every cached revision the server still deploys to us,
-    // and drop the rest (the next SyncUpdates sends them again if they become needed).
-    std::map<std::int32_t, cached_revision> refreshed;
-    for (auto& [id, rev] : cache_.revisions) {
-        auto const it = by_identity.find(identity_key(rev.update_id, rev.revision_number));
-        if (it == by_identity.end()) {
-            continue;
-        }
-        rev.revision_id = it->second.revision_id;
-        rev.is_leaf = it->second.is_leaf;
-        if (it->second.deploy) {
-            rev.deploy = it->second.deploy;
-        }
-        refreshed[rev.revision_id] = std::move(rev);
-    }
-    cache_.revisions = std::move(refreshed);
-    refresh_needed_ = false;
     return std::nullopt;
 }
 

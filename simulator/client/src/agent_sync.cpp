@@ -1,6 +1,7 @@
 // The SyncUpdates loop (software rounds, driver pass), classification of received revisions by
 // their applicability rules, GetExtendedUpdateInfo batches and content checks.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -125,6 +126,50 @@ void agent::absorb(const protocol::sync_info& info, bool driver) {
     }
 }
 
+protocol::request agent::sync_request(bool driver, round_trace& trace) {
+    std::vector<std::int32_t> installed;
+    std::vector<std::int32_t> other;
+    std::vector<std::int32_t> drivers;
+    declared_.clear();
+    for (auto const& [id, rev] : cache_.revisions) {
+        if (rev.kind == update_kind::driver) {
+            drivers.push_back(id);
+            declared_[id] = "CachedDriverIDs";
+        } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
+            installed.push_back(id);
+            // The driver pass declares only CachedDriverIDs cached (protocol.md §7.1 step 3).
+            if (!driver) {
+                declared_[id] = "InstalledNonLeafUpdateIDs";
+            }
+        } else {
+            other.push_back(id);
+            if (!driver) {
+                declared_[id] = "OtherCachedUpdateIDs";
+            }
+        }
+    }
+    trace.installed_non_leaf = installed.size();
+    trace.other_cached = driver ? 0 : other.size();
+    trace.cached_drivers = drivers.size();
+    protocol::sync_update_parameters p;
+    p.express_query = false;
+    p.skip_software_sync = driver;
+    p.installed_non_leaf_update_ids = non_empty(std::move(installed));
+    if (!driver) {
+        p.other_cached_update_ids = non_empty(std::move(other));
+    } else {
+        p.system_spec = std::vector<protocol::device>{};  // the profile declares no devices
+    }
+    p.cached_driver_ids = non_empty(std::move(drivers));
+    if (modern()) {
+        modern_parameters(p);
+    }
+    protocol::sync_updates_request req;
+    req.cookie_ = cache_.cookie;
+    req.parameters = std::move(p);
+    return req;
+}
+
 outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     if (rounds_ >= opt_.max_rounds) {
         log_.pt("WARNING: Exceeded max server round trips: " + format_hresult(hr::exceeded_max_server_trips));
@@ -138,37 +183,7 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     trace.attempt = attempt_;
     trace.round = rounds_;
     trace.driver_pass = driver;
-    auto build = [this, driver, &trace]() -> protocol::request {
-        std::vector<std::int32_t> installed;
-        std::vector<std::int32_t> other;
-        std::vector<std::int32_t> drivers;
-        for (auto const& [id, rev] : cache_.revisions) {
-            if (rev.kind == update_kind::driver) {
-                drivers.push_back(id);
-            } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
-                installed.push_back(id);
-            } else {
-                other.push_back(id);
-            }
-        }
-        trace.installed_non_leaf = installed.size();
-        trace.other_cached = driver ? 0 : other.size();
-        trace.cached_drivers = drivers.size();
-        protocol::sync_update_parameters p;
-        p.express_query = false;
-        p.skip_software_sync = driver;
-        p.installed_non_leaf_update_ids = non_empty(std::move(installed));
-        if (!driver) {
-            p.other_cached_update_ids = non_empty(std::move(other));
-        } else {
-            p.system_spec = std::vector<protocol::device>{};  // the profile declares no devices
-        }
-        p.cached_driver_ids = non_empty(std::move(drivers));
-        protocol::sync_updates_request req;
-        req.cookie_ = cache_.cookie;
-        req.parameters = std::move(p);
-        return req;
-    };
+    auto build = [this, driver, &trace]() { return sync_request(driver, trace); };
     auto r = call(protocol::operation::sync_updates, client_url(), build);
     if (auto* f = std::get_if<failure>(&r)) {
         trace.faulted = true;
@@ -193,9 +208,76 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     trace.out_of_scope = info.out_of_scope_revision_ids ? info.out_of_scope_revision_ids->size() : 0;
     trace.truncated = info.truncated;
     trace.driver_sync_not_needed = info.driver_sync_not_needed;
+    note_duplicates(info, trace);
+    cached_before_.clear();
+    for (auto const& [id, rev] : cache_.revisions) {
+        cached_before_.insert(id);
+    }
+    last_round_ = trace;
     keep_round(std::move(trace));
     absorb(info, driver);
     return info;
+}
+
+void agent::note_duplicates(const protocol::sync_info& info, round_trace& trace) {
+    if (!info.new_updates) {
+        return;
+    }
+    std::map<std::int32_t, int> seen;
+    for (auto const& u : *info.new_updates) {
+        if (++seen[u.id] == 2) {
+            trace.repeated_ids.push_back(u.id);
+        }
+        auto const declared = declared_.find(u.id);
+        if (seen[u.id] == 1 && declared != declared_.end()) {
+            trace.resent_ids.push_back(u.id);
+            // wsuslab's own PT line (no published WUA line reports this).
+            std::string const w = "SyncUpdates round " + std::to_string(trace.round) + ": the server resent revision " +
+                                  std::to_string(u.id) + ", which the request declared cached in " +
+                                  declared->second + " (duplicate revision ID, MS-WUSP §3.1.5.7)";
+            log_.pt("WARNING: " + w);
+            out_.warnings.push_back(w);
+        }
+    }
+    for (auto id : trace.repeated_ids) {
+        std::string const w = "SyncUpdates round " + std::to_string(trace.round) + ": revision " +
+                              std::to_string(id) + " appears " + std::to_string(seen[id]) +
+                              " times in NewUpdates (duplicate revision ID, MS-WUSP §3.1.5.7)";
+        log_.pt("WARNING: " + w);
+        out_.warnings.push_back(w);
+    }
+}
+
+bool agent::another_round(const protocol::sync_info& info, const round_trace& trace) {
+    // New = received now and neither cached before this round nor a repeat within it.
+    bool any_new = false;
+    bool new_non_leaf = false;
+    if (info.new_updates) {
+        std::set<std::int32_t> counted;
+        for (auto const& u : *info.new_updates) {
+            if (cached_before_.count(u.id) == 0 && counted.insert(u.id).second) {
+                any_new = true;
+                new_non_leaf = new_non_leaf || !u.is_leaf;
+            }
+        }
+    }
+    // ChangedUpdates and OutOfScopeRevisionIDs also change the client's state: a server may page them.
+    bool const other_change = trace.changed_updates > 0 || trace.out_of_scope > 0;
+    if (!any_new && !other_change) {
+        if (!trace.resent_ids.empty() || !trace.repeated_ids.empty() || info.truncated) {
+            std::string const w = "SyncUpdates round " + std::to_string(trace.round) +
+                                  " brought no revision the client did not have" +
+                                  (info.truncated ? std::string(" although Truncated=true") : std::string()) +
+                                  "; the " + (trace.driver_pass ? "driver" : "software") + " pass ends here";
+            log_.pt("WARNING: " + w);
+            out_.warnings.push_back(w);
+        }
+        return false;
+    }
+    if (opt_.rounds == round_rule::until_empty || info.truncated) {
+        return true;
+    }
+    return new_non_leaf;  // MS-WUSP §3.1.5.7: Truncated=false ends the pass unless a new non-leaf came
 }
 
 std::optional<failure> agent::software_pass() {
@@ -204,10 +286,7 @@ std::optional<failure> agent::software_pass() {
         if (auto* f = std::get_if<failure>(&r)) {
             return *f;
         }
-        auto const& info = std::get<protocol::sync_info>(r);
-        // Always stop on an empty NewUpdates (docs/protocol-notes.md §8.3); anything received goes
-        // into one of the three lists, so the server never has to send it twice.
-        if (!info.new_updates || info.new_updates->empty()) {
+        if (!another_round(std::get<protocol::sync_info>(r), last_round_)) {
             return std::nullopt;
         }
     }
@@ -223,8 +302,18 @@ std::optional<failure> agent::driver_pass() {
             return *f;
         }
         auto const& info = std::get<protocol::sync_info>(r);
-        if (!info.truncated || !info.new_updates || info.new_updates->empty()) {
+        if (!info.truncated || !another_round(info, last_round_)) {
             return std::nullopt;
+        }
+    }
+}
+
+void agent::modern_parameters(protocol::sync_update_parameters& p) const {
+    // Server >= 3.2 only (protocol.md §4.2); the captured agent sends both to WSUS 2025.
+    if (version_at_least(cache_.config->server_protocol_version, 3, 2)) {
+        p.need_two_group_out_of_scope_updates = true;
+        if (filter_categories_ && !filter_categories_->empty()) {
+            p.filter_category_ids = filter_categories_;
         }
     }
 }
@@ -261,6 +350,13 @@ std::optional<failure> agent::extended_info(std::vector<protocol::file_location>
             req.revision_ids = chunk;
             req.info_types = protocol::string_list{"Extended", "LocalizedProperties"};
             req.locales = opt_.locales;
+            if (modern()) {
+                // The captured agent's fields (captures scan-10); deviceAttributes is added by
+                // wire_body, between locales and GeoId.
+                req.locales = protocol::string_list{"en-US", "en"};
+                req.geo_id = "USA";
+                req.caller_attributes = std::string(modern_caller_attributes);
+            }
             return req;
         };
         auto r = call(protocol::operation::get_extended_update_info, client_url(), build);

@@ -234,7 +234,7 @@ struct http_transport::impl {
     }
 
     transport_result request(http::verb verb, const std::string& text, const std::string* action,
-                             const std::string* body) {
+                             const std::string* body, const http_headers& extra = {}) {
         if (!proxy_setup_error.empty()) {
             return make_error(transport_error_kind::invalid_url, proxy_setup_error);
         }
@@ -256,6 +256,9 @@ struct http_transport::impl {
             req.body() = *body;
         }
         req.keep_alive(opt.keep_alive);
+        for (auto const& [name, value] : extra) {
+            req.set(name, value);
+        }
         req.prepare_payload();
         bool const head = verb == http::verb::head;
 
@@ -328,6 +331,11 @@ http_transport& http_transport::operator=(http_transport&&) noexcept = default;
 transport_result http_transport::post(const std::string& url, const std::string& soap_action,
                                       const std::string& body) {
     return impl_->request(http::verb::post, url, &soap_action, &body);
+}
+
+transport_result http_transport::post_with_headers(const std::string& url, const std::string& soap_action,
+                                                   const std::string& body, const http_headers& headers) {
+    return impl_->request(http::verb::post, url, &soap_action, &body, headers);
 }
 
 transport_result http_transport::head(const std::string& url) {

@@ -42,11 +42,33 @@ std::size_t received(const sync_outcome& o) {
     return n;
 }
 
+json rounds_json(const sync_outcome& o) {
+    json rounds = json::array();
+    for (auto const& r : o.rounds) {
+        rounds.push_back({{"attempt", r.attempt},
+                          {"round", r.round},
+                          {"pass", r.driver_pass ? "driver" : "software"},
+                          {"installed_non_leaf", r.installed_non_leaf},
+                          {"other_cached", r.other_cached},
+                          {"cached_drivers", r.cached_drivers},
+                          {"new_updates", r.new_updates},
+                          {"changed_updates", r.changed_updates},
+                          {"out_of_scope", r.out_of_scope},
+                          {"truncated", r.truncated},
+                          {"resent", r.resent_ids},
+                          {"repeated", r.repeated_ids},
+                          {"faulted", r.faulted}});
+    }
+    return rounds;
+}
+
 }  // namespace
 
 std::string format_summary(const sync_outcome& o, const report_context& ctx) {
     std::ostringstream s;
     s << "wsuslab sync: profile " << ctx.profile_name << " against " << ctx.server_url << "\n";
+    s << "  agent: " << o.agent << (o.auth_plug_in.empty() ? std::string() : ", authorization plug-in " + o.auth_plug_in)
+      << "\n";
     for (auto const& a : o.attempts) {
         s << "  detection " << a.number << " at " << format_iso8601(a.started) << ": " << a.rounds
           << " SyncUpdates round" << (a.rounds == 1 ? "" : "s");
@@ -115,6 +137,8 @@ std::string format_json(const sync_outcome& o, const report_context& ctx) {
     j["server_url"] = ctx.server_url;
     j["profile"] = ctx.profile_name;
     j["client_id"] = o.cache.client_id;
+    j["agent"] = o.agent;
+    j["auth_plug_in"] = o.auth_plug_in;
     j["log_path"] = ctx.log_path.empty() ? json(nullptr) : json(ctx.log_path);
     j["fault"] = fault_json(o.fault);
     json attempts = json::array();
@@ -133,21 +157,7 @@ std::string format_json(const sync_outcome& o, const report_context& ctx) {
                             {"next_detection", time_or_null(a.next_detection)}});
     }
     j["attempts"] = std::move(attempts);
-    json rounds = json::array();
-    for (auto const& r : o.rounds) {
-        rounds.push_back({{"attempt", r.attempt},
-                          {"round", r.round},
-                          {"pass", r.driver_pass ? "driver" : "software"},
-                          {"installed_non_leaf", r.installed_non_leaf},
-                          {"other_cached", r.other_cached},
-                          {"cached_drivers", r.cached_drivers},
-                          {"new_updates", r.new_updates},
-                          {"changed_updates", r.changed_updates},
-                          {"out_of_scope", r.out_of_scope},
-                          {"truncated", r.truncated},
-                          {"faulted", r.faulted}});
-    }
-    j["rounds"] = std::move(rounds);
+    j["rounds"] = rounds_json(o);
     json updates = json::array();
     for (auto const& [id, rev] : o.cache.revisions) {
         updates.push_back(

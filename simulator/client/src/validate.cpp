@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include <wsuslab/client/url.hpp>
 #include <wsuslab/client/validate.hpp>
 #include <wsuslab/protocol/codec.hpp>
 
@@ -55,12 +56,69 @@ bool unreachable(const probe_result& p) {
                      p.outcome.verdict == sync_verdict::local_error);
 }
 
+std::string plural(std::size_t n, const std::string& word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// The Office 2003 probe synced and every other probe too: PATCHED with evidence, NOT AFFECTED
+// when the Office 2003 path ran without it, INCONCLUSIVE when it did not run.
+std::pair<validation_verdict, std::string> synced_office_verdict(const probe_result& office,
+                                                                  const std::vector<std::string>& others_synced) {
+    using v = validation_verdict;
+    office_evidence const e = office.evidence.value_or(office_evidence{});
+    std::string const others = others_synced.empty() ? std::string() : "; " + join_names(others_synced) + " sync too";
+    if (e.duplicate_revision && e.duplicate_revision_received) {
+        return {v::patched, office.profile + " received revision " + std::to_string(*e.duplicate_revision) +
+                                ", named by --duplicate-revision as carrying duplicate deployment rows, and synced" +
+                                others};
+    }
+    if (auto const n = e.duplicates_resolved(); n && *n > 0) {
+        return {v::patched, "the server reports resolving " + plural(*n, "duplicate deployment row") +
+                                " while answering " + office.profile +
+                                " (wsuslab_duplicates_resolved_total on /metrics), and " + office.profile +
+                                " synced" + others};
+    }
+    if (e.exercised()) {
+        std::string not_received;
+        if (e.duplicate_revision) {
+            not_received = "; revision " + std::to_string(*e.duplicate_revision) +
+                           " (--duplicate-revision) was not delivered";
+        }
+        return {v::not_affected,
+                office.profile + " reported " + plural(e.reported_installed.size(), "Office 2003 revision") +
+                    " installed and synced without the KB954960 fault, but nothing shows the server is patched "
+                    "(it may simply hold no duplicate deployment rows)" + not_received + others};
+    }
+    if (e.office_revisions.empty()) {
+        return {v::inconclusive,
+                office.profile + " synced, but the server offered it no Office 2003 revision (none of the " +
+                    plural(office.outcome.cache.revisions.size(), "revision") +
+                    " received looks at Office 2003's registry key or folder), so the KB954960 code path was not "
+                    "exercised"};
+    }
+    return {v::inconclusive, office.profile + " received " +
+                                 plural(e.office_revisions.size(), "Office 2003 revision") +
+                                 " but reported none installed, so the server never computed the Office 2003 "
+                                 "layer where KB954960 fails"};
+}
+
+// wsuslab_duplicates_resolved_total from <server>/metrics, nullopt when the server has none.
+std::optional<std::uint64_t> read_resolved(const std::string& server_url, const transport_factory& make) {
+    auto net = make();
+    transport_result r = net->get(server_url + "/metrics");
+    if (!r.ok() || r.reply().status != 200) {
+        return std::nullopt;
+    }
+    return parse_duplicates_resolved(r.reply().body);
+}
+
 }  // namespace
 
 std::string_view validation_verdict_name(validation_verdict v) {
     switch (v) {
         case validation_verdict::patched: return "PATCHED";
         case validation_verdict::affected: return "AFFECTED BY KB954960";
+        case validation_verdict::not_affected: return "NOT AFFECTED";
         case validation_verdict::inconclusive: return "INCONCLUSIVE";
     }
     return "INCONCLUSIVE";
@@ -104,6 +162,7 @@ int validation_report::exit_code() const {
         case validation_verdict::patched: return violation_count() == 0 ? 0 : 1;
         case validation_verdict::affected: return 1;
         case validation_verdict::inconclusive: return 2;
+        case validation_verdict::not_affected: return violation_count() == 0 ? 3 : 1;
     }
     return 2;
 }
@@ -155,9 +214,7 @@ std::pair<validation_verdict, std::string> decide_verdict(const std::vector<prob
             return {v::inconclusive, office->profile + " syncs, but other probes fail: " +
                                          join_names(others_failed)};
         }
-        return {v::patched, office->profile + " syncs" +
-                                (others_synced.empty() ? std::string()
-                                                       : ", and so do " + join_names(others_synced))};
+        return synced_office_verdict(*office, others_synced);
     }
     if (!is_kb954960_signature(office->outcome)) {
         return {v::inconclusive,
@@ -236,9 +293,10 @@ validation_report run_validation(const validation_options& options,
         so.state_dir.reset();
         so.reset_state = false;
         so.retries = 0;
+        so.rounds = options.rounds;
         mitigation::rule_options rules = options.rules;
         if (!rules.client_protocol_version) {
-            rules.client_protocol_version = so.protocol_version;
+            rules.client_protocol_version = effective_protocol_version(so);
         }
 
         probe_result p;
@@ -246,6 +304,10 @@ validation_report run_validation(const validation_options& options,
         p.description = profile.description;
         p.office_2003 = profile.name == options.office_profile;
         auto const started = std::chrono::steady_clock::now();
+        std::optional<std::uint64_t> resolved_before;
+        if (p.office_2003 && options.read_server_metrics) {
+            resolved_before = read_resolved(trim_trailing_slash(options.server_url), make_transport);
+        }
         auto net = make_transport();
         simulated_clock time(std::chrono::time_point_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now()));
@@ -253,6 +315,13 @@ validation_report run_validation(const validation_options& options,
         p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
         p.violations = mitigation::check_run(to_checked_exchanges(p.outcome.exchanges), rules);
+        if (p.office_2003) {
+            p.evidence = gather_office_evidence(p.outcome, options.duplicate_revision);
+            p.evidence->resolved_before = resolved_before;
+            if (resolved_before) {
+                p.evidence->resolved_after = read_resolved(trim_trailing_slash(options.server_url), make_transport);
+            }
+        }
         // The next probes would only wait for the same connection timeout.
         stop = unreachable(p);
         report.probes.push_back(std::move(p));

@@ -41,6 +41,30 @@ nlohmann::json fault_json(const probe_result& p) {
             {"hresult", hex_hresult(f.hresult)}};
 }
 
+nlohmann::json evidence_json(const probe_result& p) {
+    if (!p.evidence) {
+        return nullptr;
+    }
+    auto const& e = *p.evidence;
+    auto const resolved = e.duplicates_resolved();
+    return {{"office_revisions", e.office_revisions},
+            {"reported_installed", e.reported_installed},
+            {"exercised", e.exercised()},
+            {"duplicate_revision", e.duplicate_revision ? nlohmann::json(*e.duplicate_revision) : nlohmann::json(nullptr)},
+            {"duplicate_revision_received", e.duplicate_revision_received},
+            {"duplicates_resolved", resolved ? nlohmann::json(*resolved) : nlohmann::json(nullptr)}};
+}
+
+// The evidence line of the Office 2003 probe, "" when there is none.
+std::string evidence_text(const validation_report& r) {
+    for (auto const& p : r.probes) {
+        if (p.evidence) {
+            return p.profile + ": " + p.evidence->summary();
+        }
+    }
+    return {};
+}
+
 nlohmann::json violation_json(const probe_result& p, const mitigation::violation& v) {
     return {{"profile", p.profile},
             {"rule", v.rule},
@@ -67,6 +91,9 @@ std::string format_validation_text(const validation_report& r) {
             s << "    " << violation_line(p, v) << "\n";
         }
     }
+    if (auto const e = evidence_text(r); !e.empty()) {
+        s << "  evidence: " << e << "\n";
+    }
     s << "verdict: " << validation_verdict_name(r.verdict) << "\n";
     s << "reason: " << r.reason << "\n";
     return s.str();
@@ -92,7 +119,8 @@ std::string format_validation_json(const validation_report& r) {
                           {"rounds", p.outcome.rounds.size()},
                           {"exchanges", p.outcome.exchanges.size()},
                           {"fault", fault_json(p)},
-                          {"violations", pv}});
+                          {"violations", pv},
+                          {"evidence", evidence_json(p)}});
     }
     nlohmann::json rules = nlohmann::json::array();
     for (auto const& rule : mitigation::all_rules()) {
@@ -121,6 +149,9 @@ junit_testsuite to_junit(const validation_report& r, std::string timestamp, std:
                         {"verdict", std::string(validation_verdict_name(r.verdict))},
                         {"reason", r.reason},
                         {"exit_code", std::to_string(r.exit_code())}};
+    if (auto const e = evidence_text(r); !e.empty()) {
+        suite.properties.emplace_back("evidence", e);
+    }
     for (auto const& p : r.probes) {
         junit_testcase t;
         t.name = p.profile;

@@ -58,11 +58,25 @@ TEST_F(AgentTest, RunsTheSpecCallSequenceOnAFreshClient) {
     auto const out = run_sync(options_for(office_profile()), net, clock);
     ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
     EXPECT_EQ(out.exit_code(), 0);
+    // Two software rounds (the second brings only leaves with Truncated=false: MS-WUSP §3.1.5.7
+    // ends the pass there), then the driver pass.
     EXPECT_THAT(server.calls,
                 ElementsAre(operation::get_config, operation::get_authorization_cookie, operation::get_cookie,
                             operation::register_computer, operation::sync_updates, operation::sync_updates,
-                            operation::sync_updates, operation::sync_updates,
-                            operation::get_extended_update_info, operation::report_event_batch));
+                            operation::sync_updates, operation::get_extended_update_info,
+                            operation::report_event_batch));
+}
+
+TEST_F(AgentTest, UntilEmptyAsksOnceMoreAfterTheLeafRound) {
+    auto o = options_for(office_profile());
+    o.rounds = round_rule::until_empty;
+    auto const out = run_sync(o, net, clock);
+    ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
+    ASSERT_EQ(server.sync_params.size(), 4u);
+    EXPECT_THAT(sorted(server.sync_params[2].other_cached_update_ids), ElementsAre(12, 20, 21, 22));
+    EXPECT_FALSE(server.sync_params[2].skip_software_sync);
+    EXPECT_TRUE(server.sync_params[3].skip_software_sync);
+    EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
 }
 
 TEST_F(AgentTest, PostsToTheDerivedEndpointsWithBareSoapActions) {
@@ -81,20 +95,17 @@ TEST_F(AgentTest, PostsToTheDerivedEndpointsWithBareSoapActions) {
 TEST_F(AgentTest, ClassifiesEachLayerIntoTheThreeLists) {
     auto const out = run_sync(options_for(office_profile()), net, clock);
     ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
-    ASSERT_EQ(server.sync_params.size(), 4u);
+    ASSERT_EQ(server.sync_params.size(), 3u);
     // Round 1: a fresh client sends nothing.
     EXPECT_FALSE(server.sync_params[0].installed_non_leaf_update_ids);
     EXPECT_FALSE(server.sync_params[0].other_cached_update_ids);
     // Round 2: the category and the Office detectoid are installed non-leaf; 12 is other.
     EXPECT_THAT(sorted(server.sync_params[1].installed_non_leaf_update_ids), ElementsAre(10, 11));
     EXPECT_THAT(sorted(server.sync_params[1].other_cached_update_ids), ElementsAre(12));
-    // Round 3: the leaves 20, 21, 22 joined the other-cached list; nothing new comes back.
-    EXPECT_THAT(sorted(server.sync_params[2].other_cached_update_ids), ElementsAre(12, 20, 21, 22));
-    EXPECT_FALSE(server.sync_params[2].skip_software_sync);
-    // Round 4 is the driver pass.
-    EXPECT_TRUE(server.sync_params[3].skip_software_sync);
-    EXPECT_TRUE(server.sync_params[3].system_spec.has_value());
-    EXPECT_FALSE(server.sync_params[3].other_cached_update_ids);
+    // Round 3 is the driver pass: the leaves of round 2 ended the software pass.
+    EXPECT_TRUE(server.sync_params[2].skip_software_sync);
+    EXPECT_TRUE(server.sync_params[2].system_spec.has_value());
+    EXPECT_FALSE(server.sync_params[2].other_cached_update_ids);
 }
 
 TEST_F(AgentTest, CountsNeededInstalledAndNotApplicable) {
@@ -135,7 +146,7 @@ TEST_F(AgentTest, SkipsTheDriverPassWhenTheServerSaysDriverSyncNotNeeded) {
     server.driver_sync_not_needed = "true";
     auto const out = run_sync(options_for(office_profile()), net, clock);
     ASSERT_EQ(out.verdict, sync_verdict::synced) << out.error;
-    EXPECT_EQ(server.sync_params.size(), 3u);
+    EXPECT_EQ(server.sync_params.size(), 2u);
     EXPECT_TRUE(std::none_of(server.sync_params.begin(), server.sync_params.end(),
                              [](const auto& p) { return p.skip_software_sync; }));
 }
@@ -149,15 +160,14 @@ TEST_F(AgentTest, SkipsRegisterComputerWhenNotRequired) {
 
 TEST_F(AgentTest, RecordsEveryRoundWithListSizes) {
     auto const out = run_sync(options_for(office_profile()), net, clock);
-    ASSERT_EQ(out.rounds.size(), 4u);
+    ASSERT_EQ(out.rounds.size(), 3u);
     EXPECT_EQ(out.rounds[0].new_updates, 3u);
     EXPECT_THAT(out.rounds[0].new_update_ids, UnorderedElementsAre(10, 11, 12));
     EXPECT_EQ(out.rounds[1].installed_non_leaf, 2u);
     EXPECT_EQ(out.rounds[1].other_cached, 1u);
     EXPECT_EQ(out.rounds[1].new_updates, 3u);
-    EXPECT_EQ(out.rounds[2].new_updates, 0u);
-    EXPECT_TRUE(out.rounds[3].driver_pass);
-    EXPECT_EQ(out.attempts.at(0).rounds, 4);
+    EXPECT_TRUE(out.rounds[2].driver_pass);
+    EXPECT_EQ(out.attempts.at(0).rounds, 3);
 }
 
 TEST_F(AgentTest, ReportsDetectionStartedAndFinished) {

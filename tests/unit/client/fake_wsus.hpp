@@ -90,6 +90,13 @@ public:
     std::int32_t id_offset = 0;
     /// Every SyncUpdates answer carries one brand-new revision (for the round-trip cap).
     bool endless = false;
+    /// Answer every software round with the whole reachable catalog, cached or not (a server that
+    /// resends what the client declared cached).
+    bool ignore_cached = false;
+    /// Say Truncated=true in every software answer.
+    bool always_truncated = false;
+    /// Send every UpdateInfo of a software answer twice.
+    bool repeat_updates = false;
     /// When non-zero, becomes id_offset once the first fault has been answered (the server that
     /// answered ServerChanged numbers its revisions differently).
     std::int32_t offset_after_fault = 0;
@@ -101,6 +108,8 @@ public:
     std::vector<protocol::get_extended_update_info_request> extended_requests;
     std::vector<protocol::report_event_batch_request> reports;
     std::vector<std::string> fault_ids;
+    /// The extra headers of every post_with_headers call (the modern agent's).
+    std::vector<http_headers> request_headers;
     int cookies_issued = 0;
     int sync_calls = 0;
 
@@ -286,6 +295,12 @@ public:
         using ::testing::_;
         ON_CALL(t, post(_, _, _)).WillByDefault([this](const std::string& url, const std::string& action,
                                                        const std::string& body) { return handle(url, action, body); });
+        ON_CALL(t, post_with_headers(_, _, _, _))
+            .WillByDefault([this](const std::string& url, const std::string& action, const std::string& body,
+                                  const http_headers& headers) {
+                request_headers.push_back(headers);
+                return handle(url, action, body);
+            });
         ON_CALL(t, head(_)).WillByDefault([this](const std::string& url) { return content(url, true); });
         ON_CALL(t, get(_)).WillByDefault([this](const std::string& url) { return content(url, false); });
     }
@@ -339,10 +354,14 @@ private:
             for (auto pre : u.prerequisites) {
                 ready = ready && installed.count(pre) != 0;
             }
-            if (ready && cached.count(u.id) == 0) {
+            if (ready && (ignore_cached || cached.count(u.id) == 0)) {
                 info.new_updates->push_back({u.id + id_offset, deployment(u), u.is_leaf, core_xml(u)});
+                if (repeat_updates) {
+                    info.new_updates->push_back(info.new_updates->back());
+                }
             }
         }
+        info.truncated = always_truncated;
         return info;
     }
 };

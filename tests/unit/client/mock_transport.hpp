@@ -15,6 +15,10 @@ public:
     MOCK_METHOD(transport_result, post,
                 (const std::string& url, const std::string& soap_action, const std::string& body),
                 (override));
+    MOCK_METHOD(transport_result, post_with_headers,
+                (const std::string& url, const std::string& soap_action, const std::string& body,
+                 const http_headers& headers),
+                (override));
     MOCK_METHOD(transport_result, head, (const std::string& url), (override));
     MOCK_METHOD(transport_result, get, (const std::string& url), (override));
 };

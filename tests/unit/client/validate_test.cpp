@@ -66,11 +66,86 @@ std::vector<probe_result> affected_probes() {
             synced_probe("plain-workstation"), synced_probe("server-2003")};
 }
 
-TEST(ValidateVerdictTest, PatchedWhenEveryProbeSyncs) {
-    auto const [verdict, reason] = decide_verdict(
-        {synced_probe("office2003-workstation", true), synced_probe("plain-workstation"), synced_probe("server-2003")});
+// Every probe synced; the Office 2003 probe saw `e`.
+std::vector<probe_result> synced_probes(office_evidence e) {
+    auto office = synced_probe("office2003-workstation", true);
+    office.evidence = std::move(e);
+    return {office, synced_probe("plain-workstation"), synced_probe("server-2003")};
+}
+
+office_evidence exercised() {
+    office_evidence e;
+    e.office_revisions = {8107, 8108, 8862};
+    e.reported_installed = {8107};
+    return e;
+}
+
+TEST(ValidateVerdictTest, PatchedWhenTheOfficeProbeReceivesTheNamedDuplicate) {
+    auto e = exercised();
+    e.duplicate_revision = 8862;
+    e.duplicate_revision_received = true;
+    auto const [verdict, reason] = decide_verdict(synced_probes(e));
     EXPECT_EQ(verdict, validation_verdict::patched);
-    EXPECT_EQ(reason, "office2003-workstation syncs, and so do plain-workstation and server-2003");
+    EXPECT_EQ(reason, "office2003-workstation received revision 8862, named by --duplicate-revision as carrying "
+                      "duplicate deployment rows, and synced; plain-workstation and server-2003 sync too");
+}
+
+TEST(ValidateVerdictTest, PatchedWhenTheServerReportsResolvedDuplicates) {
+    auto e = exercised();
+    e.resolved_before = 4;
+    e.resolved_after = 5;
+    auto const [verdict, reason] = decide_verdict(synced_probes(e));
+    EXPECT_EQ(verdict, validation_verdict::patched);
+    EXPECT_EQ(reason, "the server reports resolving 1 duplicate deployment row while answering "
+                      "office2003-workstation (wsuslab_duplicates_resolved_total on /metrics), and "
+                      "office2003-workstation synced; plain-workstation and server-2003 sync too");
+}
+
+TEST(ValidateVerdictTest, NotAffectedWhenTheOfficePathRanWithoutEvidence) {
+    auto e = exercised();
+    e.resolved_before = 0;
+    e.resolved_after = 0;
+    auto const [verdict, reason] = decide_verdict(synced_probes(e));
+    EXPECT_EQ(verdict, validation_verdict::not_affected);
+    EXPECT_EQ(reason, "office2003-workstation reported 1 Office 2003 revision installed and synced without the "
+                      "KB954960 fault, but nothing shows the server is patched (it may simply hold no duplicate "
+                      "deployment rows); plain-workstation and server-2003 sync too");
+}
+
+TEST(ValidateVerdictTest, NotAffectedNamesTheDuplicateThatWasNotDelivered) {
+    auto e = exercised();
+    e.duplicate_revision = 8862;
+    auto const [verdict, reason] = decide_verdict(synced_probes(e));
+    EXPECT_EQ(verdict, validation_verdict::not_affected);
+    EXPECT_THAT(reason, HasSubstr("; revision 8862 (--duplicate-revision) was not delivered;"));
+}
+
+TEST(ValidateVerdictTest, InconclusiveWhenTheServerOffersNoOfficeContent) {
+    auto const [verdict, reason] = decide_verdict(synced_probes(office_evidence{}));
+    EXPECT_EQ(verdict, validation_verdict::inconclusive);
+    EXPECT_EQ(reason, "office2003-workstation synced, but the server offered it no Office 2003 revision (none of "
+                      "the 17 revisions received looks at Office 2003's registry key or folder), so the KB954960 "
+                      "code path was not exercised");
+}
+
+TEST(ValidateVerdictTest, InconclusiveWhenNoOfficeRevisionWasReportedInstalled) {
+    auto e = exercised();
+    e.reported_installed.clear();
+    auto const [verdict, reason] = decide_verdict(synced_probes(e));
+    EXPECT_EQ(verdict, validation_verdict::inconclusive);
+    EXPECT_EQ(reason, "office2003-workstation received 3 Office 2003 revisions but reported none installed, so "
+                      "the server never computed the Office 2003 layer where KB954960 fails");
+}
+
+TEST(ValidateVerdictTest, NeverPatchedWithoutEvidence) {
+    // Every probe synced and nothing else is known: the old rule said PATCHED.
+    auto probes = synced_probes(office_evidence{});
+    probes[0].evidence.reset();
+    EXPECT_EQ(decide_verdict(probes).first, validation_verdict::inconclusive);
+    auto e = exercised();
+    e.duplicate_revision = 8862;  // named, but not received
+    e.resolved_before = 3;        // metrics unreadable after the probe
+    EXPECT_EQ(decide_verdict(synced_probes(e)).first, validation_verdict::not_affected);
 }
 
 TEST(ValidateVerdictTest, AffectedOnTheKb954960Signature) {
@@ -145,7 +220,12 @@ TEST(ValidateVerdictTest, ExitCodes) {
     EXPECT_EQ(r.exit_code(), 1);
     r.verdict = validation_verdict::inconclusive;
     EXPECT_EQ(r.exit_code(), 2);
+    r.verdict = validation_verdict::not_affected;
+    EXPECT_EQ(r.exit_code(), 1);
+    r.probes[0].violations.clear();
+    EXPECT_EQ(r.exit_code(), 3);
     EXPECT_EQ(validation_verdict_name(validation_verdict::affected), "AFFECTED BY KB954960");
+    EXPECT_EQ(validation_verdict_name(validation_verdict::not_affected), "NOT AFFECTED");
 }
 
 // --- exchange records -> checker input ----------------------------------------------------------
@@ -251,6 +331,60 @@ TEST(ValidateExchangesTest, CheckerSeesADuplicatedRevision) {
     ASSERT_EQ(v.size(), 1U);
     EXPECT_EQ(v[0].to_string(),
               "SyncUpdates round 1 (exchange 1): [unique-revision-id] revision 8862 appears 2 times in NewUpdates");
+}
+
+// --- evidence ---------------------------------------------------------------------------------------
+
+cached_revision revision(std::int32_t id, const std::string& update_id, const std::string& rules,
+                         const std::string& prerequisite = "") {
+    cached_revision r;
+    r.revision_id = id;
+    r.update_id = update_id;
+    r.is_leaf = !prerequisite.empty();
+    r.core_xml = "<UpdateIdentity UpdateID=\"" + update_id + "\" RevisionNumber=\"100\" />"
+                 "<Properties UpdateType=\"" + std::string(prerequisite.empty() ? "Detectoid" : "Software") + "\" />";
+    if (!prerequisite.empty()) {
+        r.core_xml += "<Relationships><Prerequisites><UpdateIdentity UpdateID=\"" + prerequisite +
+                      "\" /></Prerequisites></Relationships>";
+    }
+    r.core_xml += "<ApplicabilityRules><IsInstalled>" + rules + "</IsInstalled></ApplicabilityRules>";
+    return r;
+}
+
+TEST(ValidateEvidenceTest, FindsOfficeRevisionsAndTheOnesReportedInstalled) {
+    constexpr const char* detectoid = "35bcd20f-9549-4960-940c-77d1a83f8a81";
+    sync_outcome o;
+    o.cache.revisions[8107] = revision(
+        8107, detectoid,
+        "<b.RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" Subkey=\"SOFTWARE\\Microsoft\\Office\\11.0\\Common\\InstallRoot\" />");
+    o.cache.revisions[8109] = revision(8109, "c86a0fa3-9549-4960-c1f7-f2e646a9ddd1",
+                                       "<b.FileVersion Csidl=\"38\" Path=\"\\Microsoft Office\\OFFICE11\\WINWORD.EXE\" "
+                                       "Comparison=\"GreaterThanOrEqualTo\" Version=\"11.0.8169.0\" />");
+    o.cache.revisions[8862] = revision(8862, "459295ba-9549-4960-ae66-c34d579679f8", "<False />",
+                                       "35BCD20F-9549-4960-940C-77D1A83F8A81");
+    o.cache.revisions[8101] = revision(8101, "33de7b29-9549-4960-4e88-5ea8b4b9f086", "<True />");
+    o.exchanges.push_back(sync_round(1, {}, {8107, 8109, 8101}));
+    o.exchanges.push_back(sync_round(1, {8101, 8107}, {8862}));
+    auto const e = gather_office_evidence(o, 8862);
+    EXPECT_THAT(e.office_revisions, ElementsAre(8107, 8109, 8862));
+    EXPECT_THAT(e.reported_installed, ElementsAre(8107));
+    EXPECT_TRUE(e.exercised());
+    EXPECT_TRUE(e.duplicate_revision_received);
+    EXPECT_EQ(e.summary(), "3 Office 2003 revisions received (8107, 8109, 8862), 1 reported installed (8107); "
+                           "revision 8862 received; server metrics: not available");
+    EXPECT_FALSE(gather_office_evidence(o, 9999).duplicate_revision_received);
+}
+
+TEST(ValidateEvidenceTest, ReadsTheResolvedDuplicatesCounter) {
+    EXPECT_EQ(parse_duplicates_resolved("# HELP x\nwsuslab_duplicates_met_total 2\n"
+                                        "wsuslab_duplicates_resolved_total 17\nwsuslab_clients_seen 3\n"),
+              17U);
+    EXPECT_EQ(parse_duplicates_resolved("<html>404</html>"), std::nullopt);
+    EXPECT_EQ(parse_duplicates_resolved("wsuslab_duplicates_resolved_total -1\n"), std::nullopt);
+    office_evidence e;
+    e.resolved_before = 5;
+    e.resolved_after = 4;  // a restarted server: no evidence either way
+    EXPECT_EQ(e.duplicates_resolved(), std::nullopt);
 }
 
 // --- reports ---------------------------------------------------------------------------------------

@@ -178,7 +178,8 @@ TEST(RuleCheckerTest, ReportsTruncatedFalseWhenTheNextRoundGetsWithheldRevisions
                             "was false, yet round 2 received 1 revision (101) missing at this round, "
                             "with the same InstalledNonLeafUpdateIDs",
                             "SyncUpdates round 2 (exchange 5): [new-not-cached] NewUpdates holds revision "
-                            "100, which the request declared cached in OtherCachedUpdateIDs"));
+                            "100, which the request declared cached in OtherCachedUpdateIDs (already "
+                            "delivered in round 1)"));
 }
 
 TEST(RuleCheckerTest, AcceptsNewRevisionsUnlockedByAnInstalledNonLeaf) {

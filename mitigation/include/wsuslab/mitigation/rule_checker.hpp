@@ -75,7 +75,9 @@ struct violation {
 std::vector<violation> check_exchange(const checked_exchange& e, const rule_options& o = {});
 
 /// Checks a whole run in order: every exchange, plus the rule that needs two consecutive
-/// SyncUpdates rounds (truncated-false-means-complete). Violations come in exchange order.
+/// SyncUpdates rounds (truncated-false-means-complete). A revision resent after the request
+/// declared it cached (new-not-cached) is also named with the earlier round of the same detection
+/// that delivered it: "... (already delivered in round 1)". Violations come in exchange order.
 std::vector<violation> check_run(const std::vector<checked_exchange>& run,
                                  const rule_options& o = {});
 

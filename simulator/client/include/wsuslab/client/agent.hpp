@@ -1,21 +1,29 @@
 #pragma once
-/// The simulated Windows Update Agent of 2008 (WUA 7.x with its ATL SOAP client) running one
-/// detection against a WSUS server, as docs/protocol-notes.md §8 describes:
+/// The simulated Windows Update Agent running one detection against a WSUS server, as
+/// docs/protocol-notes.md §8 describes. Two agents (docs/client.md §2):
 ///
-///   GetConfig -> GetAuthorizationCookie (at AuthInfo/ServiceUrl) -> GetCookie
-///   -> RegisterComputer (IsRegistrationRequired) -> SyncUpdates software rounds until NewUpdates
-///   is empty -> SyncUpdates driver pass (unless DriverSyncNotNeeded=true)
+///   agent_kind::wua_2008  the 2008 agent (WUA 7.x, ATL SOAP client, protocolVersion 1.6): the
+///                         default, with the 2008 WindowsUpdate.log lines and HRESULTs;
+///   agent_kind::modern    a Windows 11 agent (Client-Protocol 2.90) sending requests in the shape
+///                         of the genuine captures: s: envelope, omitted empty arrays, the live
+///                         SyncUpdates extensions, Accept-Encoding: xpress (answers decoded).
+///
+///   [SelfUpdate check] -> GetConfig -> authorization (SimpleTargeting: GetAuthorizationCookie at
+///   AuthInfo/ServiceUrl; Anonymous: none) -> GetCookie -> RegisterComputer (IsRegistrationRequired)
+///   -> [StartCategoryScan] -> SyncUpdates software rounds (the end rule of MS-WUSP §3.1.5.7 by
+///   default) -> SyncUpdates driver pass (unless DriverSyncNotNeeded=true)
 ///   -> GetExtendedUpdateInfo for the needed updates, in batches <= MaxExtendedUpdatesPerRequest
 ///   -> [--download: GetFileLocations, HEAD + GET + SHA-1 check] -> ReportEventBatch (141, 147/148)
 ///
 /// Each received revision is classified by evaluating its Core applicability rules against the
 /// profile's machine_state: installed non-leaf -> InstalledNonLeafUpdateIDs, drivers ->
-/// CachedDriverIDs, everything else -> OtherCachedUpdateIDs. Faults are recovered as in
-/// docs/protocol-notes.md §8.4 (InvalidCookie/ServerChanged: new handshake + RefreshCache;
-/// ConfigChanged: GetConfig + new cookie; CookieExpired: new cookie with oldCookie;
-/// RegistrationRequired: RegisterComputer), at most `max_recoveries` times per detection.
-/// InternalServerError, ServerBusy and every other failure end the detection; the next one is
-/// scheduled `retry_delay` later and `retries` of them are replayed in simulated time.
+/// CachedDriverIDs, everything else -> OtherCachedUpdateIDs. A server that resends a revision the
+/// request declared cached, or one revision twice, gets a PT warning line and the pass ends (no
+/// loop). Faults are recovered as in docs/protocol-notes.md §8.4 (InvalidCookie/ServerChanged: new
+/// handshake + RefreshCache; ConfigChanged: GetConfig + new cookie; CookieExpired: new cookie with
+/// oldCookie; RegistrationRequired: RegisterComputer), at most `max_recoveries` times per
+/// detection. InternalServerError, ServerBusy and every other failure end the detection; the next
+/// one is scheduled `retry_delay` later and `retries` of them are replayed in simulated time.
 ///
 /// The agent reads time only from the `clock` and writes the WindowsUpdate.log lines into the
 /// outcome; the caller decides where the log goes. Nothing throws: every problem is in the
@@ -25,6 +33,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <wsuslab/client/client_cache.hpp>
@@ -49,6 +58,27 @@ struct outcome_detail {
     static outcome_detail none() { return {false, false, false, false}; }
 };
 
+/// Which agent is simulated.
+enum class agent_kind { wua_2008, modern };
+std::string_view agent_kind_name(agent_kind k);  // "2008", "modern"
+std::optional<agent_kind> agent_kind_from_name(std::string_view name);
+
+/// When the software pass ends (docs/client.md §2).
+enum class round_rule {
+    /// MS-WUSP §3.1.5.7: call again when Truncated=true, or when Truncated=false and the round
+    /// brought a new non-leaf update; what real agents do.
+    spec,
+    /// Call again until a round brings nothing new (the older wsuslab behaviour; `validate` uses
+    /// it so that a server that withholds or resends revisions shows it).
+    until_empty,
+};
+std::string_view round_rule_name(round_rule r);  // "spec", "until-empty"
+std::optional<round_rule> round_rule_from_name(std::string_view name);
+
+/// The Windows 8.1-and-earlier SelfUpdate check (HEAD + GET of /selfupdate/wuident.cab before the
+/// scan; docs/client.md §2). Off by default: `wsuslab serve` does not serve the tree yet.
+enum class selfupdate_mode { skip, check };
+
 struct sync_options {
     /// Server base URL, e.g. "http://wsus:8530" (a trailing '/' is ignored). The agent calls
     /// <base>/ClientWebService/client.asmx, <base>/<AuthInfo ServiceUrl> and
@@ -57,9 +87,18 @@ struct sync_options {
     /// Who the client is: ID, DNS name, requested target group, machine state, ComputerInfo.
     mitigation::client_profile profile;
 
-    /// Client protocolVersion sent in GetConfig and GetCookie: "1.6" is the WSUS 3.0 SP1-era
-    /// client (docs/protocol-notes.md §4.2, <11>).
-    std::string protocol_version = "1.6";
+    /// The agent simulated; see agent_kind.
+    agent_kind agent = agent_kind::wua_2008;
+    /// Client protocolVersion sent in GetConfig and GetCookie; "" = the agent's own: "1.6" (the
+    /// WSUS 3.0 SP1-era client, docs/protocol-notes.md §4.2 <11>) or "2.90" (the captured Windows 11 agent).
+    std::string protocol_version;
+    /// When the software pass ends.
+    round_rule rounds = round_rule::spec;
+    /// The SelfUpdate check of the 2008 agent (the modern agent never does it).
+    selfupdate_mode selfupdate = selfupdate_mode::skip;
+    /// Modern agent only: a category scan of these category GUIDs (StartCategoryScan, then
+    /// FilterCategoryIds); empty = a full scan. Needs server ProtocolVersion >= 3.2.
+    std::vector<std::string> scan_categories;
     /// Directory of the persistent cache; nullopt = in-memory only (a fresh client every run).
     std::optional<std::string> state_dir;
     /// Delete the cache in `state_dir` before running (--reset).
@@ -105,8 +144,12 @@ sync_outcome run_sync(const sync_options& options, transport& net, clock& time);
 sync_outcome run_sync(const sync_options& options, transport& net, clock& time,
                       client_cache& cache);
 
+/// The protocolVersion the agent sends: options.protocol_version, or the agent's own.
+std::string effective_protocol_version(const sync_options& options);
+
 /// The SOAP endpoints derived from a base URL.
 std::string client_service_url(const std::string& server_url);     ///< .../ClientWebService/client.asmx
 std::string reporting_service_url(const std::string& server_url);  ///< .../ReportingWebService/ReportingWebService.asmx
+std::string selfupdate_url(const std::string& server_url);  ///< .../selfupdate/wuident.cab
 
 }  // namespace wsuslab::client

@@ -50,6 +50,8 @@ public:
 
     transport_result post(const std::string& url, const std::string& soap_action,
                           const std::string& body) override;
+    transport_result post_with_headers(const std::string& url, const std::string& soap_action,
+                                       const std::string& body, const http_headers& headers) override;
     transport_result head(const std::string& url) override;
     transport_result get(const std::string& url) override;
 

@@ -46,8 +46,13 @@ struct exchange {
     std::string url;
     std::string soap_action;  ///< bare URI; "" for content
     std::string request_body;
+    /// Headers the agent added to the transport's own (empty for the 2008 agent).
+    http_headers request_headers;
     int http_status = 0;  ///< 0 when the transport failed
+    /// The body as the agent read it: decoded when the answer came `Content-Encoding: xpress`.
     std::string response_body;
+    /// The answer's Content-Encoding ("" when plain).
+    std::string content_encoding;
     std::optional<transport_error> error;
     time_point sent_at;
 };
@@ -66,6 +71,10 @@ struct round_trace {
     bool truncated = false;
     std::optional<std::string> driver_sync_not_needed;
     std::vector<std::int32_t> new_update_ids;
+    /// Revisions of NewUpdates the request had declared cached (MS-WUSP §3.1.5.7 violation).
+    std::vector<std::int32_t> resent_ids;
+    /// Revisions that appear more than once in this NewUpdates (MS-WUSP §3.1.5.7 violation).
+    std::vector<std::int32_t> repeated_ids;
     bool faulted = false;  ///< the call ended in a fault or transport error (sizes of the request only)
 };
 
@@ -106,6 +115,10 @@ struct sync_outcome {
     std::vector<exchange> exchanges;
     std::vector<log_line> log;
     std::vector<download_record> downloads;
+    /// The agent simulated ("2008" or "modern").
+    std::string agent;
+    /// The authorization plug-in used ("SimpleTargeting", "Anonymous"; "" when GetConfig failed).
+    std::string auth_plug_in;
     /// Problems the agent tolerated, e.g. an unparsable Core fragment (the revision is then
     /// cached as not applicable so that the server does not send it again).
     std::vector<std::string> warnings;

@@ -74,6 +74,15 @@ public:
     /// (the quotes are added by the implementation; pass the bare URI).
     virtual transport_result post(const std::string& url, const std::string& soap_action,
                                   const std::string& body) = 0;
+    /// The same POST with extra request headers, which replace the transport's own of the same
+    /// name (the modern agent's User-Agent, Accept-Encoding: xpress, Cache-Control, ...). The
+    /// default ignores them and calls post(): a transport that cannot send headers still works,
+    /// and a server that is not asked for xpress answers plainly.
+    virtual transport_result post_with_headers(const std::string& url, const std::string& soap_action,
+                                               const std::string& body, const http_headers& headers) {
+        (void)headers;
+        return post(url, soap_action, body);
+    }
     /// HEAD a content URL (WUA sends HEAD before GET).
     virtual transport_result head(const std::string& url) = 0;
     /// GET a content URL.

@@ -5,19 +5,27 @@
 /// by default the profiles of the shipped kb954960 scenario) one after another, each a fresh
 /// client with an in-memory cache and its own transport, and checks every answer of every run
 /// with the MS-WUSP rule checker (mitigation/rule_checker.hpp). The verdict rules are in
-/// docs/validation-guide.md:
-///   PATCHED               every probe synced (so the Office 2003 client syncs);
+/// docs/validation-guide.md; PATCHED needs positive evidence:
 ///   AFFECTED BY KB954960  the Office 2003 probe got the InternalServerError fault on SyncUpdates
 ///                         while every other probe synced;
-///   INCONCLUSIVE          anything else, with the reason (unreachable server, other probes fail
-///                         too, a different fault, ...).
-/// Exit code: 0 PATCHED without violations, 1 AFFECTED or any violation, 2 INCONCLUSIVE.
+///   PATCHED               the Office 2003 path was exercised, every probe synced, and something
+///                         shows the fix: the probe received the revision named as carrying the
+///                         duplicate (--duplicate-revision), or the server reports resolving
+///                         duplicate rows (wsuslab's own server, /metrics);
+///   NOT AFFECTED          the Office 2003 path was exercised without the fault, nothing proves
+///                         the fix (e.g. an unpatched server without the bad data);
+///   INCONCLUSIVE          anything else, with the reason (unreachable server, other probes fail,
+///                         a different fault, no Office 2003 content offered, ...).
+/// Exit code: 0 PATCHED without violations, 1 AFFECTED or any violation, 2 INCONCLUSIVE,
+/// 3 NOT AFFECTED without violations.
 ///
 /// run_validation never throws on server behaviour; it is not thread-safe per call but calls are
 /// independent (no shared state), so several validations may run in parallel.
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,9 +48,40 @@ inline constexpr std::string_view office_probe_profile = "office2003-workstation
 inline constexpr std::string_view plain_probe_profile = "plain-workstation";
 inline constexpr std::string_view server_probe_profile = "server-2003";
 
-enum class validation_verdict { patched, affected, inconclusive };
-/// "PATCHED", "AFFECTED BY KB954960", "INCONCLUSIVE".
+enum class validation_verdict { patched, affected, not_affected, inconclusive };
+/// "PATCHED", "AFFECTED BY KB954960", "NOT AFFECTED", "INCONCLUSIVE".
 std::string_view validation_verdict_name(validation_verdict v);
+
+/// What the Office 2003 probe saw of the code path KB954960 broke (docs/validation-guide.md).
+struct office_evidence {
+    /// Revisions received whose applicability rules look at Office 2003's footprint (the registry
+    /// key SOFTWARE\Microsoft\Office\11.0 or the OFFICE11 folder), or that have such a revision
+    /// as a prerequisite, in ID order.
+    std::vector<std::int32_t> office_revisions;
+    /// Those of them the probe reported installed (InstalledNonLeafUpdateIDs) in a SyncUpdates
+    /// request: the server then had to compute the Office 2003 layer, where 954960 fails.
+    std::vector<std::int32_t> reported_installed;
+    /// --duplicate-revision, and whether it arrived in a NewUpdates the probe received.
+    std::optional<std::int32_t> duplicate_revision;
+    bool duplicate_revision_received = false;
+    /// wsuslab_duplicates_resolved_total on the server's /metrics before and after the probe
+    /// (only wsuslab's own server has it); nullopt when unavailable.
+    std::optional<std::uint64_t> resolved_before;
+    std::optional<std::uint64_t> resolved_after;
+
+    bool exercised() const { return !reported_installed.empty(); }
+    /// after - before when both are known.
+    std::optional<std::uint64_t> duplicates_resolved() const;
+    /// One line for the reports, e.g. "3 Office 2003 revisions received (8107, 8108, 8862), 1
+    /// reported installed (8107); revision 8862 received; server metrics: 1 duplicate row resolved".
+    std::string summary() const;
+};
+
+/// The evidence in one probe's outcome (pure; `duplicate_revision` as given by the operator).
+office_evidence gather_office_evidence(const sync_outcome& o, std::optional<std::int32_t> duplicate_revision);
+
+/// The value of `wsuslab_duplicates_resolved_total` in Prometheus text, nullopt when absent.
+std::optional<std::uint64_t> parse_duplicates_resolved(std::string_view metrics_text);
 
 /// One probe: its sync outcome and the rules its exchanges broke.
 struct probe_result {
@@ -54,6 +93,8 @@ struct probe_result {
     sync_outcome outcome;
     std::vector<mitigation::violation> violations;
     std::chrono::milliseconds elapsed{0};  ///< wall-clock time of the run (JUnit time)
+    /// The Office 2003 probe's evidence (nullopt for the other probes and when not run).
+    std::optional<office_evidence> evidence;
 
     /// "synced (4 SyncUpdates rounds, 17 updates received)", "SyncUpdates fault
     /// InternalServerError (fault ID c0a7..., HTTP 500, 0x8024400E)", "connection error: ...".
@@ -75,9 +116,18 @@ struct validation_options {
     /// The probes, in run order; the one named `office_profile` decides PATCHED/AFFECTED.
     std::vector<mitigation::client_profile> probes;
     std::string office_profile = std::string(office_probe_profile);
-    /// Template for every probe's agent (protocol version, ATL fault handling, ...). server_url,
-    /// profile, state_dir and retries are overridden: fresh in-memory state, one detection.
+    /// Template for every probe's agent (agent kind, protocol version, ATL fault handling, ...).
+    /// server_url, profile, state_dir, retries and rounds are overridden: fresh in-memory state,
+    /// one detection.
     sync_options client;
+    /// The probes' software-pass end rule: until-empty by default, so that a server that withholds
+    /// or resends revisions shows it (a spec-following agent would not ask again).
+    round_rule rounds = round_rule::until_empty;
+    /// A revision known to carry the duplicate deployment rows (8862 in the advisory).
+    std::optional<std::int32_t> duplicate_revision;
+    /// Read `<server>/metrics` before and after the Office 2003 probe (wsuslab's own server
+    /// reports there how many duplicate rows its GetSyncInfo resolved; other servers answer 404).
+    bool read_server_metrics = true;
     mitigation::rule_options rules;
 };
 
@@ -106,9 +156,10 @@ std::vector<mitigation::checked_exchange> to_checked_exchanges(const std::vector
 std::string format_validation_text(const validation_report& r);
 /// The --json document (pretty-printed, trailing newline). Keys: server_url, verdict, reason,
 /// exit_code, probes [{profile, description, office_2003, verdict, summary, hresult, rounds,
-/// exchanges, fault {operation, error_code, faultcode, id, http_status} | null, violations}],
-/// violations [{profile, rule, exchange, round, operation, message}], rules [{id, title, source,
-/// violations}].
+/// exchanges, fault {operation, error_code, faultcode, id, http_status} | null, violations,
+/// evidence {office_revisions, reported_installed, exercised, duplicate_revision,
+/// duplicate_revision_received, duplicates_resolved} | null}], violations [{profile, rule,
+/// exchange, round, operation, message}], rules [{id, title, source, violations}].
 std::string format_validation_json(const validation_report& r);
 
 /// The --junit suite: one testcase per probe (failure unless it synced, error when the server
