@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,15 @@ exchange_result<exchange_meta> meta_from_json(const std::string& text, const std
 
 /// Whole-file I/O with errors naming the path ("missing", "cannot create: ...").
 exchange_result<std::string> read_file(const std::filesystem::path& p);
+
+/// How read_exchange_from gets the bytes of one file of the folder.
+using file_reader =
+    std::function<exchange_result<std::string>(const std::filesystem::path& file)>;
+/// read_exchange with the file access injected: read_exchange passes read_file; the exchange fuzz
+/// target (tests/fuzz/fuzz_exchange.cpp) serves the files from memory.
+exchange_result<recorded_exchange> read_exchange_from(const std::string& folder,
+                                                      const protocol::limits& lim,
+                                                      const file_reader& read);
 exchange_result<bool> write_file(const std::filesystem::path& p, const std::string& bytes);
 
 /// Whether a Content-Type names XML (text/xml, application/soap+xml, application/xml).

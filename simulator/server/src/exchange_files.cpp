@@ -154,6 +154,12 @@ exchange_result<bool> write_file(const fs::path& p, const std::string& bytes) {
 
 exchange_result<recorded_exchange> read_exchange(const std::string& folder,
                                                  const protocol::limits& lim) {
+    return detail::read_exchange_from(folder, lim, detail::read_file);
+}
+
+exchange_result<recorded_exchange> detail::read_exchange_from(const std::string& folder,
+                                                              const protocol::limits& lim,
+                                                              const file_reader& read) {
     const fs::path dir(folder);
     recorded_exchange e;
     e.name = dir.filename().string();
@@ -161,7 +167,7 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder,
     if (!number) {
         return exchange_error{folder, "folder name does not start with a sequence number and '-'"};
     }
-    auto meta_text = detail::read_file(dir / "meta.json");
+    auto meta_text = read(dir / "meta.json");
     if (!meta_text) {
         return meta_text.error();
     }
@@ -177,7 +183,7 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder,
                                              std::to_string(*number)};
     }
 
-    auto req_head = detail::read_file(dir / "request.http-headers");
+    auto req_head = read(dir / "request.http-headers");
     if (!req_head) {
         return req_head.error();
     }
@@ -190,14 +196,14 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder,
     const bool soap = detail::is_soap_exchange(e.request);
     const fs::path req_body = dir / (soap ? "request.xml" : "request.body");
     const fs::path resp_body = dir / (soap ? "response.xml" : "response.body");
-    auto body = detail::read_file(req_body);
+    auto body = read(req_body);
     if (!body) {
         return body.error();
     }
     e.request.body = std::move(body.value());
     e.request.remote_address = e.meta.remote_address;
 
-    auto resp_head = detail::read_file(dir / "response.http-headers");
+    auto resp_head = read(dir / "response.http-headers");
     if (!resp_head) {
         return resp_head.error();
     }
@@ -207,7 +213,7 @@ exchange_result<recorded_exchange> read_exchange(const std::string& folder,
         return resp.error();
     }
     e.response = std::move(resp.value());
-    auto rbody = detail::read_file(resp_body);
+    auto rbody = read(resp_body);
     if (!rbody) {
         return rbody.error();
     }
