@@ -234,7 +234,7 @@ struct http_transport::impl {
     }
 
     transport_result request(http::verb verb, const std::string& text, const std::string* action,
-                             const std::string* body) {
+                             const std::string* body, const http_headers& extra = {}) {
         if (!proxy_setup_error.empty()) {
             return make_error(transport_error_kind::invalid_url, proxy_setup_error);
         }
@@ -256,6 +256,9 @@ struct http_transport::impl {
             req.body() = *body;
         }
         req.keep_alive(opt.keep_alive);
+        for (auto const& [name, value] : extra) {
+            req.set(name, value);
+        }
         req.prepare_payload();
         bool const head = verb == http::verb::head;
 
@@ -336,6 +339,15 @@ transport_result http_transport::head(const std::string& url) {
 
 transport_result http_transport::get(const std::string& url) {
     return impl_->request(http::verb::get, url, nullptr, nullptr);
+}
+
+transport_result http_transport::send(const std::string& method, const std::string& url,
+                                      const http_headers& headers, const std::string& body) {
+    http::verb const verb = http::string_to_verb(method);
+    if (verb == http::verb::unknown) {
+        return make_error(transport_error_kind::send_failed, "method '" + method + "' is not supported");
+    }
+    return impl_->request(verb, url, nullptr, &body, headers);
 }
 
 std::size_t http_transport::connections_opened() const { return impl_->opened; }
