@@ -115,8 +115,6 @@ int run_proxy(const proxy_args& a) {
     config.body_limit = a.max_body;
     config.header_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(a.max_header, UINT32_MAX));
     config.max_connections = a.max_connections;
-    // A forwarded request holds its I/O thread until the upstream answers or times out.
-    config.write_timeout = std::max(config.write_timeout, transport.request_timeout);
     config.log = [say](server::transport_log_level level, std::string_view line) {
         if (level >= server::transport_log_level::warning) {
             say(std::string(server::transport_log_level_name(level)) + ": " + std::string(line));

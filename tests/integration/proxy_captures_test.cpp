@@ -21,12 +21,12 @@ using ::testing::IsEmpty;
 // the empty driver answer), with the captured response headers (Content-Length dropped).
 class genuine_upstream {
 public:
-    explicit genuine_upstream(std::string dir)
+    explicit genuine_upstream(std::filesystem::path dir)
         : dir_(std::move(dir)), http_([this](const server::http_request& r) { return answer(r); }) {}
     std::string url() const { return http_.url(); }
 
 private:
-    std::string file(const std::string& name) const { return read_text(std::filesystem::path(dir_) / name); }
+    std::string file(const std::string& name) const { return read_text(dir_ / name); }
 
     server::http_response answer(const server::http_request& r) {
         const auto action = r.header("SOAPAction");
@@ -95,7 +95,7 @@ private:
         return out;
     }
 
-    std::string dir_;
+    std::filesystem::path dir_;
     std::mutex mu_;
     std::size_t sync_calls_ = 0;
     std::size_t extended_calls_ = 0;

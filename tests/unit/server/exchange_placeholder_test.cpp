@@ -98,6 +98,30 @@ TEST_F(ExchangePlaceholderTest, ARecordedRealIdentityStillHasToMatch) {
               "recorded \"e5e5fdfe-9549-4960-5fb7-015913adb325\", request \"" + placeholder_id + "\"");
 }
 
+TEST_F(ExchangePlaceholderTest, InterleavedClientsWithPlaceholderIdentitiesKeepTheSequenceOfTheirConnection) {
+    const std::string a = "10.0.0.1:1000";
+    const std::string b = "10.0.0.2:2000";
+    record({{get_config(a), get_config_response()},
+            {get_authorization_cookie(placeholder_id, placeholder_dns, a), get_authorization_cookie_response(cookie_1)},
+            {sync_updates(cookie_1, {}, {}, false, a), sync_updates_response(cookie_1, {8851})},
+            {get_config(b), get_config_response()},
+            {get_authorization_cookie("00000000-0000-0000-0000-000000000002", "computer-0002.sanitized.invalid", b),
+             get_authorization_cookie_response(cookie_2)},
+            {sync_updates(cookie_2, {8851}, {}, false, b), sync_updates_response(cookie_2, {8862})}});
+    // Both GetConfigs first, then the second client identifies itself first: its connection says
+    // which sequence it follows, although its identity matches either.
+    EXPECT_EQ(replayed(get_config("127.0.0.1:5001")), "0001-computer-0001-GetConfig");
+    EXPECT_EQ(replayed(get_config("127.0.0.1:5002")), "0004-computer-0002-GetConfig");
+    EXPECT_EQ(replayed(get_authorization_cookie("c4930c08-9549-4960-f99f-9e78f0138966", "ws-plain-01.wsuslab.example",
+                                                "127.0.0.1:5002")),
+              "0005-computer-0002-GetAuthorizationCookie");
+    EXPECT_EQ(replayed(sync_updates(cookie_2, {8851}, {}, false, "127.0.0.1:5002")), "0006-computer-0002-SyncUpdates");
+    EXPECT_EQ(replayed(get_authorization_cookie("e5e5fdfe-9549-4960-5fb7-015913adb325", "ws-office-01.wsuslab.example",
+                                                "127.0.0.1:5001")),
+              "0002-computer-0001-GetAuthorizationCookie");
+    EXPECT_EQ(replayed(sync_updates(cookie_1, {}, {}, false, "127.0.0.1:5001")), "0003-computer-0001-SyncUpdates");
+}
+
 TEST_F(ExchangePlaceholderTest, ThePlaceholderBaseUrlBecomesTheReplayingServersUrl) {
     auto config = get_config_response();
     config.body.replace(config.body.find("SimpleAuthWebService/SimpleAuth.asmx"), 0,

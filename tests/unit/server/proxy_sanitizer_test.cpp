@@ -232,5 +232,48 @@ TEST(ProxySanitizerTest, ReportCountsEachKindWithoutTheValues) {
     EXPECT_THAT(report, Not(HasSubstr("corp.example")));
 }
 
+TEST(ProxyTextTest, UrlsAreFoundWithTheirAuthorityAndHost) {
+    const auto urls = find_urls("a https://[fe80::1]:8531/x b HTTP://user@Wsus01:8530?q xhttp://no http:// "
+                                "&lt;Url&gt;http://10.0.0.5/Content/a.cab&lt;/Url&gt;");
+    ASSERT_EQ(urls.size(), 3U);
+    EXPECT_EQ(urls[0].prefix, "https://[fe80::1]:8531");
+    EXPECT_EQ(urls[0].host, "fe80::1");
+    EXPECT_EQ(urls[1].authority, "user@Wsus01:8530");
+    EXPECT_EQ(urls[1].host, "Wsus01");
+    EXPECT_EQ(urls[2].prefix, "http://10.0.0.5");
+}
+
+TEST(ProxyTextTest, AddressesAndUncHosts) {
+    EXPECT_TRUE(is_ipv4("10.0.0.5"));
+    EXPECT_FALSE(is_ipv4("10.0.0.256"));
+    EXPECT_FALSE(is_ipv4("2.0.0.0.1"));
+    EXPECT_FALSE(is_ipv4("10.0.0"));
+    EXPECT_TRUE(is_ipv6("fe80::1"));
+    EXPECT_FALSE(is_ipv6("wsus01:8530"));
+    EXPECT_TRUE(is_documentation_address("192.0.2.1"));
+    EXPECT_TRUE(is_documentation_address("2001:db8::7"));
+    EXPECT_FALSE(is_documentation_address("10.0.0.5"));
+    EXPECT_TRUE(is_public_host("download.windowsupdate.com"));
+    EXPECT_FALSE(is_public_host("notmicrosoft.com"));
+    const auto hosts = find_unc_hosts("\\\\WSUS01\\share and \\\\10.0.0.5\\x but not \\\\end");
+    ASSERT_EQ(hosts.size(), 2U);
+    EXPECT_EQ(hosts[0], "WSUS01");
+    EXPECT_EQ(hosts[1], "10.0.0.5");
+}
+
+TEST(ProxyTextTest, OnePassReplacementPrefersTheLongestMatchAndNeverRescans) {
+    const std::vector<replacement_rule> rules = {
+        {"pc1.corp.example", "computer-0001.sanitized.invalid", boundary::word, true},
+        {"corp.example", "domain-0001.sanitized.invalid", boundary::word, true},
+        {"computer-0001", "loop", boundary::word, true},
+        {"10.0.0.5", "198.51.100.1", boundary::ip, true},
+    };
+    std::size_t count = 0;
+    const auto out = replace_all_rules("PC1.corp.example x.corp.example 10.0.0.50 10.0.0.5.", rules,
+                                       [&count](std::size_t) { ++count; });
+    EXPECT_EQ(out, "computer-0001.sanitized.invalid x.domain-0001.sanitized.invalid 10.0.0.50 198.51.100.1.");
+    EXPECT_EQ(count, 3U);
+}
+
 }  // namespace
 }  // namespace wsuslab::server::detail
