@@ -11,6 +11,7 @@ int run_cli(int argc, char** argv) {
                  "wsuslab"};
     app.set_version_flag("--version", WSUSLAB_VERSION);
     app.require_subcommand(1);
+    command const proxy = add_proxy_command(app);
     std::vector<command> commands{add_serve_command(app),    add_sync_command(app),
                                   add_fleet_command(app),    add_validate_command(app),
                                   add_diagnose_command(app), add_compare_command(app),
@@ -22,6 +23,7 @@ int run_cli(int argc, char** argv) {
         int const code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
+    commands.push_back(proxy);
     for (auto const& c : commands) {
         if (c.sub != nullptr && c.sub->parsed()) {
             try {

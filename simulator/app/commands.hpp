@@ -23,6 +23,7 @@ command add_validate_command(CLI::App& app);
 command add_diagnose_command(CLI::App& app);
 command add_compare_command(CLI::App& app);
 command add_demo_command(CLI::App& app);
+command add_proxy_command(CLI::App& app);
 
 /// Runs the CLI on argv; returns the exit code (2 for usage errors).
 int run_cli(int argc, char** argv);

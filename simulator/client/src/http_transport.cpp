@@ -346,6 +346,15 @@ transport_result http_transport::get(const std::string& url) {
     return impl_->request(http::verb::get, url, nullptr, nullptr);
 }
 
+transport_result http_transport::send(const std::string& method, const std::string& url,
+                                      const http_headers& headers, const std::string& body) {
+    http::verb const verb = http::string_to_verb(method);
+    if (verb == http::verb::unknown) {
+        return make_error(transport_error_kind::send_failed, "method '" + method + "' is not supported");
+    }
+    return impl_->request(verb, url, nullptr, &body, headers);
+}
+
 std::size_t http_transport::connections_opened() const { return impl_->opened; }
 
 void http_transport::close() { impl_->close(); }

@@ -46,8 +46,66 @@ std::string meta_to_json(const exchange_meta& m) {
     if (!m.request_parses) {
         j["request_parses"] = false;
     }
+    if (!m.upstream.recorded_via.empty()) {
+        j["recorded_via"] = m.upstream.recorded_via;
+        j["sanitized"] = m.upstream.sanitized;
+        nlohmann::ordered_json up = nlohmann::ordered_json::object();
+        const std::pair<const char*, const std::string*> facts[] = {
+            {"server", &m.upstream.server},
+            {"aspnet_version", &m.upstream.aspnet_version},
+            {"protocol_version", &m.upstream.protocol_version}};
+        for (auto const& [key, value] : facts) {
+            if (!value->empty()) {
+                up[key] = *value;
+            }
+        }
+        j["upstream"] = up;
+    }
     return j.dump(2) + "\n";
 }
+
+namespace {
+
+// The optional proxy keys: recorded_via, sanitized, upstream {server, aspnet_version,
+// protocol_version}.
+std::optional<exchange_error> upstream_from_json(const nlohmann::json& j, const std::string& file,
+                                                 upstream_meta& out) {
+    if (const auto via = j.find("recorded_via"); via != j.end()) {
+        if (!via->is_string()) {
+            return exchange_error{file, "field \"recorded_via\" must be a string"};
+        }
+        out.recorded_via = via->get<std::string>();
+    }
+    if (const auto s = j.find("sanitized"); s != j.end()) {
+        if (!s->is_boolean()) {
+            return exchange_error{file, "field \"sanitized\" must be true or false"};
+        }
+        out.sanitized = s->get<bool>();
+    }
+    const auto up = j.find("upstream");
+    if (up == j.end()) {
+        return std::nullopt;
+    }
+    if (!up->is_object()) {
+        return exchange_error{file, "field \"upstream\" must be an object"};
+    }
+    const std::pair<const char*, std::string*> facts[] = {
+        {"server", &out.server},
+        {"aspnet_version", &out.aspnet_version},
+        {"protocol_version", &out.protocol_version}};
+    for (auto const& [key, value] : facts) {
+        if (const auto it = up->find(key); it != up->end()) {
+            if (!it->is_string()) {
+                return exchange_error{file, std::string("field \"upstream.") + key +
+                                                "\" must be a string"};
+            }
+            *value = it->get<std::string>();
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 exchange_result<exchange_meta> meta_from_json(const std::string& text, const std::string& file) {
     // parse(..., allow_exceptions = false) yields a discarded value instead of throwing.
@@ -119,6 +177,9 @@ exchange_result<exchange_meta> meta_from_json(const std::string& text, const std
     }
     if (m.source.empty()) {
         return exchange_error{file, "field \"source\" is empty; say where the exchange came from"};
+    }
+    if (auto e = upstream_from_json(j, file, m.upstream)) {
+        return *e;
     }
     return m;
 }

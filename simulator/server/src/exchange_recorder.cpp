@@ -224,6 +224,9 @@ exchange_result<std::string> exchange_recorder::record(const http_request& reque
     e.meta.source = s.info.source.empty() ? "recorded by wsuslab" : s.info.source;
     e.meta.remote_address = request.remote_address;
     e.meta.request_parses = facts.parsed || !detail::is_soap_exchange(request);
+    if (notes.upstream) {
+        e.meta.upstream = *notes.upstream;
+    }
     e.name = detail::folder_name(sequence, key, facts.operation_name);
     e.request = request;
     e.response = response;

@@ -16,6 +16,7 @@
 
 #include "exchange_compare.hpp"
 #include "exchange_detail.hpp"
+#include "exchange_placeholders.hpp"
 
 namespace wsuslab::server {
 namespace fs = std::filesystem;
@@ -69,10 +70,35 @@ struct exchange_replayer::impl {
         bool anonymous = false;
         std::vector<std::string> presented;  // cookies in the recorded request
         std::vector<std::string> issued;     // cookies in the recorded response
+        // Identity fields holding a placeholder: left out of the comparison on both sides.
+        std::vector<std::string> wildcards;
         std::size_t sequence_index = 0;      // into `sequences`
         bool consumed = false;
     };
     std::vector<entry> entries;  // parallel to `exchanges`
+
+    // The live request as each entry compares it: without that entry's wildcard fields.
+    class live_request {
+    public:
+        explicit live_request(const detail::comparable_request& cmp) : cmp_(cmp) {}
+        const detail::comparable_request& for_entry(const entry& e) {
+            if (e.wildcards.empty()) {
+                return cmp_;
+            }
+            auto it = stripped_.find(e.wildcards);
+            if (it == stripped_.end()) {
+                detail::comparable_request copy = cmp_;
+                detail::strip_fields(copy.fields, e.wildcards);
+                it = stripped_.emplace(e.wildcards, std::move(copy)).first;
+            }
+            return it->second;
+        }
+        const detail::comparable_request& plain() const { return cmp_; }
+
+    private:
+        const detail::comparable_request& cmp_;
+        std::map<std::vector<std::string>, detail::comparable_request> stripped_;
+    };
 
     struct client_sequence {
         std::string client;
@@ -83,6 +109,9 @@ struct exchange_replayer::impl {
 
     std::map<std::string, std::set<std::size_t>> recorded_cookies;  // cookie -> sequences using it
     std::map<std::string, std::size_t> live_cookies;  // cookie -> sequence, learned while replaying
+    // Peer address -> the sequence its last answer came from: a client keeps its connection
+    // between GetConfig and GetAuthorizationCookie, which matters when identities are placeholders.
+    std::map<std::string, std::size_t> live_peers;
 
     mutable std::mutex mu;
 
@@ -103,7 +132,8 @@ struct exchange_replayer::impl {
     }
 
     // The sequences a request may belong to, most likely first.
-    std::vector<std::size_t> candidates(const detail::request_facts& facts) const {
+    std::vector<std::size_t> candidates(const detail::request_facts& facts,
+                                        const std::string& peer) const {
         for (auto const& c : facts.cookies) {
             if (auto it = live_cookies.find(c); it != live_cookies.end()) {
                 return {it->second};
@@ -114,11 +144,17 @@ struct exchange_replayer::impl {
                 return std::vector<std::size_t>(it->second.begin(), it->second.end());
             }
         }
-        // Unknown or no cookie: sequences nobody follows yet come first.
+        // Unknown or no cookie: the sequence this connection follows, then sequences nobody
+        // follows yet, then the others.
         std::vector<std::size_t> out;
+        const auto same_peer = peer.empty() ? live_peers.end() : live_peers.find(peer);
+        if (same_peer != live_peers.end()) {
+            out.push_back(same_peer->second);
+        }
         for (int pass = 0; pass < 2; ++pass) {
             for (std::size_t i = 0; i < sequences.size(); ++i) {
-                if (sequences[i].bound == (pass == 1)) {
+                const bool taken = same_peer != live_peers.end() && same_peer->second == i;
+                if (sequences[i].bound == (pass == 1) && !taken) {
                     out.push_back(i);
                 }
             }
@@ -151,8 +187,8 @@ struct exchange_replayer::impl {
     }
 
     replay_mismatch mismatch(const http_request& request, const detail::request_facts& facts,
-                             const detail::comparable_request& cmp,
-                             const std::vector<std::size_t>& cands) const {
+                             live_request& live, const std::vector<std::size_t>& cands) const {
+        const detail::comparable_request& cmp = live.plain();
         replay_mismatch m;
         std::set<std::size_t> eligible_set;
         std::set<std::size_t> candidate_seqs(cands.begin(), cands.end());
@@ -172,7 +208,7 @@ struct exchange_replayer::impl {
             if (entries[i].cmp.operation != cmp.operation) {
                 continue;
             }
-            auto d = detail::differences(entries[i].cmp, cmp);
+            auto d = detail::differences(entries[i].cmp, live.for_entry(entries[i]));
             if (best == entries.size() || d.size() < best_diff.size() ||
                 (d.size() == best_diff.size() && rank(i) < rank(best))) {
                 best = i;
@@ -262,6 +298,8 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(
         impl::entry en;
         en.cmp = detail::make_comparable(e.value().request, p->options.limits,
                                          p->options.ignored_fields);
+        en.wildcards = detail::placeholder_identity_fields(en.cmp.fields);
+        detail::strip_fields(en.cmp.fields, en.wildcards);
         const auto facts = detail::inspect_request(e.value().request, p->options.limits);
         en.anonymous = facts.anonymous();
         en.presented = facts.cookies;
@@ -292,12 +330,14 @@ replay_outcome exchange_replayer::answer(const http_request& request) {
     const auto facts = detail::inspect_request(request, s.options.limits);
     const auto cmp = detail::make_comparable(request, s.options.limits, s.options.ignored_fields);
 
+    impl::live_request live(cmp);
+
     std::lock_guard<std::mutex> lock(s.mu);
-    const auto cands = s.candidates(facts);
+    const auto cands = s.candidates(facts, request.remote_address);
     for (std::size_t seq : cands) {
         for (std::size_t i : s.eligible(s.sequences[seq])) {
             if (s.entries[i].cmp.operation != cmp.operation ||
-                !detail::differences(s.entries[i].cmp, cmp).empty()) {
+                !detail::differences(s.entries[i].cmp, live.for_entry(s.entries[i])).empty()) {
                 continue;
             }
             auto& en = s.entries[i];
@@ -310,12 +350,16 @@ replay_outcome exchange_replayer::answer(const http_request& request) {
             for (auto const& c : en.issued) {
                 s.live_cookies[c] = seq;
             }
+            if (!request.remote_address.empty()) {
+                s.live_peers[request.remote_address] = seq;
+            }
             replay_match m{s.exchanges[i].name, s.exchanges[i].response};
             m.response.head_only = detail::iequals(request.method, "HEAD");
+            detail::rebase_placeholder_urls(m.response, request);
             return m;
         }
     }
-    return s.mismatch(request, facts, cmp, cands);
+    return s.mismatch(request, facts, live, cands);
 }
 
 http_response exchange_replayer::respond(const http_request& request) {
@@ -345,6 +389,7 @@ void exchange_replayer::reset() {
         s.bound = false;
     }
     impl_->live_cookies.clear();
+    impl_->live_peers.clear();
 }
 
 request_handler replay_handler(std::shared_ptr<exchange_replayer> replayer) {

@@ -55,6 +55,12 @@ public:
     transport_result head(const std::string& url) override;
     transport_result get(const std::string& url) override;
 
+    /// Any request with the caller's headers, which replace the transport's own of the same
+    /// name (User-Agent); Host, Content-Length and Connection are the transport's business and
+    /// must not be passed. For `wsuslab proxy`, which forwards what its clients send.
+    transport_result send(const std::string& method, const std::string& url, const http_headers& headers,
+                          const std::string& body);
+
     /// TCP connections opened so far (keep-alive reuse keeps this at 1 for one origin).
     std::size_t connections_opened() const;
     /// Closes the kept-alive connection, if any.

@@ -46,6 +46,21 @@ private:
     std::variant<T, exchange_error> v_;
 };
 
+/// The base URL a sanitized proxy recording puts in place of the recorded server's own URLs
+/// (docs/exchanges-format.md "Placeholders"). The replayer answers it with the scheme and the
+/// Host header of the live request, so recorded content links point at the replaying server.
+inline constexpr std::string_view placeholder_base_url = "http://wsus.sanitized.invalid";
+
+/// What a recording made through `wsuslab proxy` says about the server it came from
+/// (docs/proxy.md). Empty `recorded_via` for recordings of wsuslab's own server.
+struct upstream_meta {
+    std::string recorded_via;      ///< "wsuslab proxy"
+    bool sanitized = false;        ///< cookies, names and addresses replaced by placeholders
+    std::string server;            ///< the upstream's Server header, e.g. "Microsoft-IIS/10.0"
+    std::string aspnet_version;    ///< its X-AspNet-Version header, e.g. "4.0.30319"
+    std::string protocol_version;  ///< ProtocolVersion of its GetConfig answer, e.g. "3.2"
+};
+
 /// The contents of meta.json (nlohmann-json; unknown keys are ignored when loading).
 struct exchange_meta {
     std::size_t sequence = 0;  ///< equals the folder's number prefix
@@ -65,6 +80,7 @@ struct exchange_meta {
     std::string remote_address;  ///< peer as the server saw it; informative only
     /// false for a recorded request the codec rejected (bad SOAP); it is matched byte for byte.
     bool request_parses = true;
+    upstream_meta upstream;  ///< set for exchanges recorded through `wsuslab proxy`
 };
 
 /// One exchange as stored: folder name, metadata and the exact request and response.
@@ -101,6 +117,7 @@ struct recording_info {
 struct exchange_annotations {
     std::optional<std::string> client_key;
     std::optional<std::string> model;  ///< e.g. a per-group model override
+    std::optional<upstream_meta> upstream;  ///< `wsuslab proxy`: the server recorded from
 };
 
 /// Writes one folder per exchange. Thread-safe: sequence numbers follow the order of record()

@@ -1,0 +1,77 @@
+// `wsuslab proxy` as a user runs it: a child process on 127.0.0.1:0 that prints its URL first,
+// `wsuslab sync` through it ends as against the upstream, SIGTERM stops it with exit code 0 and a
+// summary, and the recording loads. Usage and startup problems are one line and exit 2 / 1.
+#include <csignal>
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "child_process.hpp"
+#include "commands.hpp"
+#include "proxy_support.hpp"
+
+namespace wsuslab::proxy_test {
+namespace {
+
+using ::testing::HasSubstr;
+using std::chrono::seconds;
+
+int run_cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "wsuslab");
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    return app::run_cli(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(ProxyCliTest, SyncThroughTheProxyEndsAsAgainstTheUpstreamAndTheRecordingLoads) {
+    live_upstream upstream(mitigation::model_kind::legacy);
+    const std::string dir = fresh_dir("rec");
+    test::child_process proxy{{WSUSLAB_CLI_PATH, "proxy", "--listen", "127.0.0.1:0", "--threads", "2", "--upstream",
+                               upstream.url(), "--record", dir}};
+    const std::string url = proxy.read_stdout_line(seconds(60));
+    ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
+
+    const int direct = run_cli({"sync", "--server", upstream.url(), "--profile", "office2003-workstation"});
+    const int proxied = run_cli({"sync", "--server", url, "--profile", "office2003-workstation"});
+    EXPECT_EQ(direct, 1);  // the 954960 failure
+    EXPECT_EQ(proxied, direct);
+    EXPECT_EQ(run_cli({"sync", "--server", url, "--profile", "plain-workstation"}), 0);
+
+    proxy.signal(SIGTERM);
+    EXPECT_EQ(proxy.wait_exit(seconds(60)), 0);
+    const std::string err = proxy.read_all_stderr();
+    EXPECT_THAT(err, HasSubstr("wsuslab proxy: listening on " + url + " with 2 I/O thread(s), forwarding to " +
+                               upstream.url() + ", recording into " + dir + " (sanitized); SIGINT or SIGTERM stops\n"));
+    EXPECT_THAT(err, HasSubstr("wsuslab proxy: SIGTERM: stopping (grace 10000 ms)\n"));
+    EXPECT_THAT(err, HasSubstr(" upstream failure(s), "));
+    EXPECT_THAT(err, HasSubstr(" exchange(s) recorded, 0 not recorded\n"));
+
+    auto loaded = server::exchange_replayer::load(dir);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "sanitize-report.txt"));
+    EXPECT_EQ(loaded.value()->exchanges().front().meta.upstream.recorded_via, "wsuslab proxy");
+}
+
+TEST(ProxyCliTest, ABadUpstreamIsAUsageError) {
+    test::child_process proxy{{WSUSLAB_CLI_PATH, "proxy", "--upstream", "ftp://wsus01"}};
+    EXPECT_EQ(proxy.wait_exit(seconds(60)), 2);
+    EXPECT_EQ(proxy.read_all_stderr(), "wsuslab proxy: --upstream 'ftp://wsus01' is not an http:// or https:// URL\n");
+}
+
+TEST(ProxyCliTest, ASanitizedRecordingIntoAFolderWithExchangesIsAStartupError) {
+    const std::string dir = fresh_dir("rec");
+    std::filesystem::create_directories(std::filesystem::path(dir) / "0001-pc-GetConfig");
+    test::child_process proxy{{WSUSLAB_CLI_PATH, "proxy", "--listen", "127.0.0.1:0", "--upstream",
+                               "http://127.0.0.1:1", "--record", dir}};
+    EXPECT_EQ(proxy.wait_exit(seconds(60)), 1);
+    EXPECT_EQ(proxy.read_all_stderr(),
+              "wsuslab proxy: recording folder " + dir +
+                  " already holds exchanges; a sanitized recording starts in an empty folder (the proxy keeps no "
+                  "table of replaced values between runs)\n");
+}
+
+}  // namespace
+}  // namespace wsuslab::proxy_test
