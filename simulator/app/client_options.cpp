@@ -37,11 +37,14 @@ void add_agent_options(CLI::App& sub, agent_args& args) {
                    "When the software pass ends: spec (MS-WUSP: Truncated, or a new non-leaf update) or "
                    "until-empty (until a round brings nothing new)")
         ->capture_default_str();
+    // A 2008 agent fetches the SelfUpdate tree before every scan (docs/client.md §2), so the
+    // simulated one does too unless told otherwise.
     auto* check = sub.add_flag("--selfupdate-check", args.selfupdate_check,
                                "2008 agent: HEAD + GET <server>/selfupdate/wuident.cab before the scan and fail "
-                               "as a real agent does when it is missing (off by default; wsuslab serve serves "
-                               "the tree with --selfupdate DIR)");
-    sub.add_flag("--skip-selfupdate", args.skip_selfupdate, "Skip the SelfUpdate check (the default)")
+                               "as a real agent does when it is missing (the default; wsuslab serve serves the "
+                               "tree with --selfupdate DIR)");
+    sub.add_flag("--skip-selfupdate", args.skip_selfupdate,
+                 "2008 agent: skip the SelfUpdate check (for a server without a SelfUpdate tree)")
         ->excludes(check);
     sub.add_option("--scan-category", args.scan_categories,
                    "Modern agent: a category scan (StartCategoryScan + FilterCategoryIds) of this category GUID; "
@@ -65,7 +68,7 @@ std::optional<std::string> apply_agent_args(const agent_args& args, client::sync
     o.agent = *agent;
     o.rounds = *rounds;
     o.protocol_version = args.protocol_version;
-    o.selfupdate = args.selfupdate_check ? client::selfupdate_mode::check : client::selfupdate_mode::skip;
+    o.selfupdate = args.skip_selfupdate ? client::selfupdate_mode::skip : client::selfupdate_mode::check;
     o.scan_categories = args.scan_categories;
     return std::nullopt;
 }

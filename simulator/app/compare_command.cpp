@@ -138,7 +138,7 @@ void print_text(const mit::scenario& s, std::size_t page, const std::vector<prof
                   << std::setw(8) << fr << std::setw(9) << fu << fa << "\n";
     };
     std::cout << std::left << std::setw(static_cast<int>(width) + 2) << "" << std::setw(37)
-              << "LEGACY (3.1.6001.65)"
+              << "LEGACY (WSUS 3.0 SP1 as modelled)"
               << "| FIXED (KB954960)\n";
     row("PROFILE", "OUTCOME", "ROUNDS", "UPDATES", "OUTCOME", "ROUNDS", "UPDATES", "ANOMALIES");
     for (auto const& r : runs) {

@@ -135,7 +135,7 @@ cli_run run_cli_binary(const std::string& args) {
 TEST(FleetReportTest, CliOffATerminalPrintsNoProgressAndExitsOneOnFailures) {
     lab_server lab(lab_server::with_model(model_kind::legacy));
     std::string const dir = regression::temp_dir("files");
-    auto const r = run_cli_binary("fleet --server " + lab.url() + " --clients 30 --concurrency 8 --json " + dir +
+    auto const r = run_cli_binary("fleet --skip-selfupdate --server " + lab.url() + " --clients 30 --concurrency 8 --json " + dir +
                                   "/a.json --junit " + dir + "/a.xml");
     EXPECT_EQ(r.code, 1) << r.err;
     EXPECT_EQ(r.err, "");  // no progress line, no escape sequences
@@ -149,7 +149,7 @@ TEST(FleetReportTest, CliMergesShardFiles) {
     lab_server lab(lab_server::with_model(model_kind::fixed));
     std::string const dir = regression::temp_dir("files");
     for (int i = 0; i < 2; ++i) {
-        auto const r = run_cli_binary("fleet --server " + lab.url() + " --clients 20 --shard " + std::to_string(i) +
+        auto const r = run_cli_binary("fleet --skip-selfupdate --server " + lab.url() + " --clients 20 --shard " + std::to_string(i) +
                                       "/2 --json " + dir + "/s" + std::to_string(i) + ".json");
         ASSERT_EQ(r.code, 0) << r.err;
     }
@@ -165,16 +165,16 @@ TEST(FleetReportTest, CliMergesShardFiles) {
 }
 
 TEST(FleetReportTest, CliUsageErrorsExitTwo) {
-    auto const agent = run_cli_binary("fleet --server http://127.0.0.1:1 --agent modern");
+    auto const agent = run_cli_binary("fleet --server http://127.0.0.1:1 --agent 2003");
     EXPECT_EQ(agent.code, 2);
-    EXPECT_EQ(agent.err, "wsuslab fleet: --agent modern: the modern agent is not in this build yet; only 2008 is available\n");
+    EXPECT_EQ(agent.err, "wsuslab fleet: --agent '2003' is not 2008 or modern\n");
     auto const mix = run_cli_binary("fleet --server http://127.0.0.1:1 --mix laptop=3");
     EXPECT_EQ(mix.code, 2);
     EXPECT_EQ(mix.err, "wsuslab fleet: --mix: no profile 'laptop' in the embedded kb954960 scenario (profiles: "
                        "office2003-workstation, plain-workstation, server-2003); pass a name or a profile file\n");
     auto const shard = run_cli_binary("fleet --server http://127.0.0.1:1 --shard 2/2");
     EXPECT_EQ(shard.err, "wsuslab fleet: --shard '2/2' is not I/N with 0 <= I < N (e.g. 0/4)\n");
-    auto const down = run_cli_binary("fleet --server http://127.0.0.1:1 --clients 50");
+    auto const down = run_cli_binary("fleet --skip-selfupdate --server http://127.0.0.1:1 --clients 50");
     EXPECT_EQ(down.code, 2);
     EXPECT_THAT(down.err, HasSubstr("wsuslab fleet: server unreachable: GetConfig: connect to 127.0.0.1:1: "));
 }

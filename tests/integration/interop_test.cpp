@@ -52,7 +52,7 @@ cli_result wsuslab(std::vector<std::string> args) {
 
 TEST(InteropSyncTest, SyncExitsZeroAgainstAnAnonymousLeafOnlyServerInFewRounds) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation"});
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation"});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("verdict: synced\n"));
     EXPECT_LT(server.count("SyncUpdates"), 5);
@@ -61,7 +61,7 @@ TEST(InteropSyncTest, SyncExitsZeroAgainstAnAnonymousLeafOnlyServerInFewRounds) 
 
 TEST(InteropSyncTest, UntilEmptyReportsTheResentRevisionsAndStillExitsZero) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--rounds",
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--rounds",
                             "until-empty"});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_LT(server.count("SyncUpdates"), 5);
@@ -82,11 +82,12 @@ TEST(InteropSyncTest, ModernAgentReadsXpressAnswers) {
     EXPECT_EQ(doc["verdict"], "synced");
 }
 
-TEST(InteropSyncTest, SelfUpdateCheckAgainstAServerWithoutTheTree) {
+TEST(InteropSyncTest, SelfUpdateCheckIsTheDefaultAgainstAServerWithoutTheTree) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--selfupdate-check"});
+    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation"});
     EXPECT_EQ(r.code, 1) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("verdict: failed 0x80244019 (WU_E_PT_HTTP_STATUS_NOT_FOUND): SelfUpdate: "));
+    EXPECT_THAT(r.out, HasSubstr("--skip-selfupdate skips the check"));
     EXPECT_EQ(server.count("GetConfig"), 0);
     auto const both = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation",
                                "--selfupdate-check", "--skip-selfupdate"});

@@ -34,11 +34,11 @@ TEST(ProxyCliTest, SyncThroughTheProxyEndsAsAgainstTheUpstreamAndTheRecordingLoa
     const std::string url = proxy.read_stdout_line(seconds(60));
     ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
 
-    const int direct = run_cli({"sync", "--server", upstream.url(), "--profile", "office2003-workstation"});
-    const int proxied = run_cli({"sync", "--server", url, "--profile", "office2003-workstation"});
+    const int direct = run_cli({"sync", "--skip-selfupdate", "--server", upstream.url(), "--profile", "office2003-workstation"});
+    const int proxied = run_cli({"sync", "--skip-selfupdate", "--server", url, "--profile", "office2003-workstation"});
     EXPECT_EQ(direct, 1);  // the 954960 failure
     EXPECT_EQ(proxied, direct);
-    EXPECT_EQ(run_cli({"sync", "--server", url, "--profile", "plain-workstation"}), 0);
+    EXPECT_EQ(run_cli({"sync", "--skip-selfupdate", "--server", url, "--profile", "plain-workstation"}), 0);
 
     proxy.signal(SIGTERM);
     EXPECT_EQ(proxy.wait_exit(seconds(60)), 0);

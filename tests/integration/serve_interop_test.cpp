@@ -148,6 +148,27 @@ TEST_F(ServeSelfUpdateTest, WithoutTheOptionItIs404AndTheLogNamesTheOption) {
     EXPECT_THAT(read_file(log), HasSubstr("no SelfUpdate folder is served; start wsuslab serve with --selfupdate DIR"));
 }
 
+// The simulated 2008 agent checks the SelfUpdate tree by default, as Windows 8.1-and-earlier
+// agents do (docs/client.md §2): it syncs only against a serve that has one.
+TEST_F(ServeSelfUpdateTest, TheDefault2008SyncNeedsTheTree) {
+    serve_process with_tree({"--selfupdate", folder});
+    ASSERT_FALSE(with_tree.url().empty());
+    child_process ok{{WSUSLAB_CLI_PATH, "sync", "--server", with_tree.url(), "--profile", "plain-workstation"}};
+    EXPECT_EQ(ok.wait_exit(seconds(120)), 0) << ok.read_all_stderr();
+    EXPECT_EQ(with_tree.stop().first, 0);
+
+    serve_process without;
+    ASSERT_FALSE(without.url().empty());
+    child_process refused{{WSUSLAB_CLI_PATH, "sync", "--server", without.url(), "--profile", "plain-workstation"}};
+    EXPECT_EQ(refused.wait_exit(seconds(120)), 1);
+    std::string out;
+    for (int i = 0; i < 100; ++i) {  // the child has exited: at end of file every read returns at once
+        out += refused.read_stdout_line(seconds(5)) + "\n";
+    }
+    EXPECT_EQ(without.stop().first, 0);
+    EXPECT_THAT(out, HasSubstr("verdict: failed 0x80244019 (WU_E_PT_HTTP_STATUS_NOT_FOUND): SelfUpdate: "));
+}
+
 TEST_F(ServeSelfUpdateTest, AMissingFolderIsAStartupError) {
     child_process serve{{WSUSLAB_CLI_PATH, "serve", "--listen", "127.0.0.1:0", "--selfupdate", folder + "/none"}};
     EXPECT_EQ(serve.wait_exit(seconds(60)), 1);

@@ -59,7 +59,7 @@ std::vector<std::string> log_file_lines(const std::string& path) {
 TEST(SyncCliTest, Office2003OnLegacyExitsOneAndWritesTheAdvisoryLines) {
     lab_server server(lab_server::with_model(model_kind::legacy));
     std::string const log = regression::temp_dir("log") + "/WindowsUpdate.log";
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "office2003-workstation", "--log", log});
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--log", log});
     EXPECT_EQ(r.code, 1) << r.err;
     auto const ids = server.service().last_fault_ids();
     ASSERT_EQ(ids.size(), 1u);
@@ -86,7 +86,7 @@ TEST(SyncCliTest, JsonCarriesRoundsFaultAndStatus) {
     auto options = lab_server::with_model(model_kind::legacy);
     options.fault_status = 200;
     lab_server server(options);
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "office2003-workstation", "--json",
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--json",
                             "--no-report"});
     ASSERT_EQ(r.code, 1) << r.err;
     json const j = json::parse(r.out);
@@ -108,7 +108,7 @@ TEST(SyncCliTest, JsonCarriesRoundsFaultAndStatus) {
 TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     lab_server server(lab_server::with_model(model_kind::legacy));
     std::string const state = regression::temp_dir("state");
-    auto const first = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const first = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                 "--json"});
     ASSERT_EQ(first.code, 0) << first.out << first.err;
     json const a = json::parse(first.out);
@@ -116,7 +116,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     EXPECT_GT(a["counts"]["needed"].get<int>(), 0);
     EXPECT_TRUE(std::filesystem::exists(state + "/wsuslab-client-cache.json"));
 
-    auto const second = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const second = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                  "--json"});
     ASSERT_EQ(second.code, 0) << second.out << second.err;
     json const b = json::parse(second.out);
@@ -126,7 +126,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     // The second detection continues the timeline where the first scheduled it.
     EXPECT_EQ(b["attempts"][0]["started"], a["next_detection"]);
 
-    auto const reset = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const reset = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                 "--reset", "--json"});
     ASSERT_EQ(reset.code, 0);
     EXPECT_EQ(json::parse(reset.out)["rounds"][0]["installed_non_leaf"], 0);
@@ -134,7 +134,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
 
 TEST(SyncCliTest, RetriesReplayFailingDetectionsFiveHoursApart) {
     lab_server server(lab_server::with_model(model_kind::legacy));
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "office2003-workstation", "--retries", "2",
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--retries", "2",
                             "--json", "--no-report"});
     ASSERT_EQ(r.code, 1);
     json const j = json::parse(r.out);
@@ -162,7 +162,7 @@ TEST(SyncCliTest, AcceptsAProfileFile) {
   </ClientProfiles>
 </Scenario>
 )";
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", file, "--json", "--no-report"});
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", file, "--json", "--no-report"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     json const j = json::parse(r.out);
     EXPECT_EQ(j["profile"], "laptop-01");
@@ -192,7 +192,7 @@ TEST(SyncCliTest, AnUnreachableServerIsAConnectionErrorExitTwo) {
         lab_server gone(lab_server::with_model(model_kind::fixed));
         port = gone.http().port();
     }
-    auto const r = wsuslab({"sync", "--server", "http://127.0.0.1:" + std::to_string(port), "--profile",
+    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", "http://127.0.0.1:" + std::to_string(port), "--profile",
                             "plain-workstation", "--json"});
     EXPECT_EQ(r.code, 2);
     json const j = json::parse(r.out);

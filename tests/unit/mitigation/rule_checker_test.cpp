@@ -290,7 +290,7 @@ TEST(RuleCheckerTest, FaultWith200NeedsTheConfiguredQuirk) {
     EXPECT_THAT(messages(check_exchange(e)),
                 ElementsAre("SyncUpdates round 3 (exchange 6): [fault-http-status] fault "
                             "InternalServerError came with HTTP status 200; SOAP 1.1 requires 500 (200 "
-                            "is accepted only when the server is configured for the 2008 quirk)"));
+                            "is accepted only when the server is configured with the 200 of the advisory's log line)"));
     rule_options quirk;
     quirk.fault_status_200_configured = true;
     EXPECT_THAT(check_exchange(e, quirk), IsEmpty());
@@ -370,7 +370,7 @@ TEST(RuleCheckerTest, ChecksFaultsOfOtherOperations) {
     EXPECT_THAT(messages(check_exchange(e)),
                 ElementsAre("GetCookie (exchange 3): [fault-http-status] fault ConfigChanged came with "
                             "HTTP status 200; SOAP 1.1 requires 500 (200 is accepted only when the "
-                            "server is configured for the 2008 quirk)"));
+                            "server is configured with the 200 of the advisory's log line)"));
 }
 
 TEST(RuleCheckerTest, ReportsUnparseableAnswerAndWrongSuccessStatus) {
