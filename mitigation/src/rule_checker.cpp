@@ -58,7 +58,7 @@ const std::vector<rule_descriptor> rules_table = {
     {"deployment-client-1-8-fields",
      "AutoSelect/AutoDownload/SupersedenceBehavior/FlagBitmask are \"0\" and never sent below 1.8",
      "MS-WUSP §2.2.2.2.4; docs/protocol-notes.md §4.2, §4.6"},
-    {"fault-http-status", "a fault comes with HTTP 500 (200 only when configured for the 2008 quirk)",
+    {"fault-http-status", "a fault comes with HTTP 500 (200 only when configured with the 200 of the advisory's log line)",
      "SOAP 1.1 §6.2; docs/protocol-notes.md §5.5; docs/kb954960-lab.md §7"},
     {"fault-error-code-known", "a fault carries a detail ErrorCode from the MS-WUSP table",
      "MS-WUSP §2.2.2.4; docs/protocol-notes.md §5.1, §5.2"},

@@ -31,7 +31,7 @@ void check_status(const checked_exchange& e, const protocol::soap_fault& f, cons
         out.add("fault-http-status",
                 fault_text(f) +
                     " came with HTTP status 200; SOAP 1.1 requires 500 (200 is accepted only when "
-                    "the server is configured for the 2008 quirk)");
+                    "the server is configured with the 200 of the advisory's log line)");
         return;
     }
     out.add("fault-http-status", fault_text(f) + " came with HTTP status " +
