@@ -46,7 +46,7 @@ std::string rows_text(const mitigation::duplicate_deployment& d) {
 step_result lab_step(const mitigation::scenario& lab) {
     step_result step{1, "The lab", "", "", false, {}, {}, {}};
     auto const d = mitigation::diagnose(lab);
-    step.expected = "two deployment rows resolve to one revision for the Office 2003 clients' groups";
+    step.expected = "a stray twin of a deployment row reaches the Office 2003 clients' groups";
     step.narrative.push_back("Server: " + lab.server.name + ", WSUS 3.0 SP1, client web service " +
                              lab.server.product_version + " (a lab value: the public record names "
                              "only the fixed build 3.1.6001.66), protocol " +
@@ -67,7 +67,7 @@ step_result lab_step(const mitigation::scenario& lab) {
         step.narrative.push_back(line.str() + ".");
     }
     if (d.duplicates.empty()) {
-        step.observed = "no revision has two applicable deployment rows";
+        step.observed = "no revision has a stray twin deployment row";
         return step;
     }
     auto const& dup = d.duplicates.front();
@@ -78,9 +78,10 @@ step_result lab_step(const mitigation::scenario& lab) {
         "Public record: the advisory's server log shows Hashtable.Add inside GetSyncInfo throwing "
         "for the key 8862. It does not say which table, which update or which rows.");
     step.narrative.push_back(
-        "The lab's reconstruction: GetSyncInfo loads these rows into a table keyed by revision ID "
-        "with Add(), so the second row throws, and only clients that report the Office 2003 "
-        "detectoid installed ever reach this revision.");
+        "The lab's reconstruction: ordinary approvals for several groups resolve to one row per "
+        "revision by precedence; a stray twin of the winning row (same revision, same group) "
+        "survives that step, GetSyncInfo's Add() of the revision ID throws on it, and only "
+        "clients that report the Office 2003 detectoid installed ever reach this revision.");
     step.observed = std::to_string(dup.rows.size()) + " rows for revision " +
                     std::to_string(dup.revision_id) + " (" + dup.title + ")";
     step.ok = dup.rows.size() >= 2 &&
@@ -223,8 +224,8 @@ closing_verdict verdict_of(const story& s) {
         "Service Pack 1 as a workaround.";
     v.reconstruction =
         "The lab's reconstruction (docs/history.md, docs/kb954960-lab.md): that 8862 is a "
-        "revision of Office 2003 Service Pack 1, that two deployment rows for one client's groups "
-        "collided, that an Office 2003 detectoid gates them, how the fix keeps one row, and why "
+        "revision of Office 2003 Service Pack 1, that a stray twin of a deployment row collided "
+        "with the winning row for one client's group, that an Office 2003 detectoid gates them, how the fix keeps one row, and why "
         "the workaround removes the stray row. No public source confirms these.";
     return v;
 }

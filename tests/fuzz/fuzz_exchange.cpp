@@ -3,7 +3,7 @@
 // cross-check of read_exchange, through the read_exchange_from seam with the files in memory.
 //
 // Input: the folder name, then meta.json, request.http-headers, the request body,
-// response.http-headers and the response body, separated by lines "--file--" (fuzz.dict has it).
+// response.http-headers and the response body, separated by lines "--file--" (tests/fuzz/wsuslab.dict has it).
 // Invariants: an error names a file of the folder and a problem; a loaded exchange's meta.json and
 // header files are written back by the recorder's own writers and read back to the same text.
 #include <array>

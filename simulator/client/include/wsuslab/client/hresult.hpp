@@ -64,7 +64,9 @@ std::uint32_t hresult_of_fault(protocol::fault_code code);
 /// without a code -> 0x8024402B (WU_E_PT_HTTP_STATUS_NOT_MAPPED). 2xx -> S_OK.
 std::uint32_t hresult_of_http_status(int status);
 
-/// The mapping of docs/client.md "Transport errors".
+/// The mapping of docs/client.md "Transport errors" for errors without an HTTP status; a proxy
+/// that answers CONNECT with a status is reported with that status' code instead (the transports
+/// pass it), so proxy_failed here is the no-answer case (0x80244004).
 std::uint32_t hresult_of(transport_error_kind kind);
 
 /// "0x8024400E" (upper-case hex digits, as "error = 0x8024400E" lines print).
