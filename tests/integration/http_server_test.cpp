@@ -1,5 +1,6 @@
 // The HTTP transport over real loopback sockets: keep-alive, HEAD, limits, concurrency, the
 // connection cap, counters. Framing errors live in framing_test.cpp, stop in shutdown_test.cpp.
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <string>
@@ -188,7 +189,8 @@ TEST(HttpServerStartTest, ReportsUrlAndResolvedThreads) {
     test_server server{echo_handler, config};
     EXPECT_EQ(server.url(), "http://127.0.0.1:" + std::to_string(server.port()));
     EXPECT_EQ(server.server().local_endpoint(), "127.0.0.1:" + std::to_string(server.port()));
-    EXPECT_GE(server.server().config().threads, 1U);
+    // 0 means one thread per hardware thread, at least one.
+    EXPECT_EQ(server.server().config().threads, std::max(1U, std::thread::hardware_concurrency()));
     EXPECT_FALSE(server.server().tls());
 }
 
