@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target of a fuzz build for a time budget each (docs/testing.md "Fuzzing").
 #   .ci/run-fuzzers.sh [BUILD_DIR] [SECONDS]      (make fuzz FUZZ_SECONDS=60)
-# Seeds come from fixtures/ (assembled into BUILD_DIR/seeds/<target>); what a target discovers is
+# Seeds come from fixtures/ (assembled into BUILD_DIR/seeds/<target>), the regression inputs of
+# fixtures/fuzz/<target>/ included; what a target discovers is
 # kept in BUILD_DIR/corpus/<target> between runs; crashes, leaks, timeouts and OOMs are written to
 # BUILD_DIR/crashes/<target>/. Every target runs for its full budget even when an earlier one
 # crashed; the script fails when any crash file exists. One summary line per target (execs/s and
@@ -58,7 +59,7 @@ assemble_seeds() {
     cp "$fixtures"/scenarios/*.xml "$s/fuzz_scenario/"
     cp tests/fuzz/seeds/cookie/* "$s/fuzz_cookie/"
     # Cookies as clients present them (selector 0: open() the text as it is).
-    grep -rhoE '<(EncryptedData|CookieData)>[A-Za-z0-9+/=]+' "$fixtures" | sed 's/.*>//' | sort -u |
+    grep -rhoE --exclude-dir=fuzz '<(EncryptedData|CookieData)>[A-Za-z0-9+/=]+' "$fixtures" | sed 's/.*>//' | sort -u |
         while read -r c; do n=$((n + 1)); printf '\0%s' "$c" > "$s/fuzz_cookie/text-$n"; done
     # Exchanges: name, then the five files, separated by "\n--file--\n" (fuzz_exchange.cpp).
     for f in "$fixtures"/exchanges/*/[0-9]*; do
@@ -70,6 +71,13 @@ assemble_seeds() {
           for part in meta.json request.http-headers "$req" response.http-headers "$resp"; do
               printf '\n--file--\n'; cat "$f/$part"
           done; } > "$s/fuzz_exchange/$(basename "$(dirname "$f")")-$(basename "$f")"
+    done
+    # The regression inputs (minimised crashers, hand-made edge cases) seed their target too.
+    local target
+    for target in "$s"/*; do
+        for f in "$fixtures/fuzz/$(basename "$target")"/*; do
+            if [ -f "$f" ]; then cp "$f" "$target/regression-$(basename "$f")"; fi
+        done
     done
 }
 

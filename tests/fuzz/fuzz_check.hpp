@@ -1,20 +1,45 @@
 #pragma once
-// Invariant checks inside the fuzz targets: a broken invariant prints what broke and aborts, which
-// libFuzzer reports as a crash and saves the input under build/fuzz/crashes/<target>/.
+// What the fuzz targets and their GoogleTest replays (fixtures/fuzz/<target>/, docs/testing.md
+// "Fuzzing") share. Each target's work on one input lives in tests/fuzz/<name>_input.hpp as a
+// function from the input's bytes to a one-line outcome ("refused: ...", "accepted: ..."), so the
+// replay test runs exactly the code the fuzzer ran and can assert the outcome.
+// A broken invariant throws invariant_broken naming the expression and the line: the fuzz target
+// turns it into abort() (run_fuzz_input), which libFuzzer reports as a crash and saves the input
+// under build/fuzz/crashes/<target>/; a replay test reports it as a failure.
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace wsuslab::fuzz {
 
+struct invariant_broken : std::logic_error {
+    using std::logic_error::logic_error;
+};
+
 [[noreturn]] inline void invariant_failed(const char* what, const char* file, int line) {
-    std::fprintf(stderr, "%s:%d: fuzz invariant broken: %s\n", file, line, what);
-    std::abort();
+    throw invariant_broken(std::string(file) + ":" + std::to_string(line) +
+                           ": fuzz invariant broken: " + what);
 }
 
-inline std::string_view as_text(const unsigned char* data, std::size_t size) {
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
+}
+
+/// The body of LLVMFuzzerTestOneInput: runs one input, aborts on a broken invariant.
+template <class Run>
+int run_fuzz_input(Run run, const std::uint8_t* data, std::size_t size) {
+    try {
+        (void)run(as_text(data, size));
+    } catch (const invariant_broken& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        std::abort();
+    }
+    return 0;
 }
 
 }  // namespace wsuslab::fuzz

@@ -2,6 +2,9 @@
 // InvalidCookie, CookieExpired, ServerChanged, ConfigChanged, RegistrationRequired,
 // InvalidAuthorizationCookie.
 
+#include <cstdint>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include <wsuslab/server/cookie_codec.hpp>
@@ -54,6 +57,18 @@ TEST(CookieCodecTest, RejectsTextThatIsNotBase64OrTooShort) {
     const cookie_codec codec(std::string(32, 'k'));
     EXPECT_EQ(std::get<cookie_open_error>(codec.open("not base64!")), cookie_open_error::not_base64);
     EXPECT_EQ(std::get<cookie_open_error>(codec.open("AAAA")), cookie_open_error::too_short);
+}
+
+// The times are read back with range checks (a digit loop once overflowed on a signed payload
+// whose time did not fit: fixtures/fuzz/fuzz_cookie/, replayed by fuzz_replay_test.cpp).
+TEST(CookieCodecTest, ExtremeTimesSurviveSealAndOpen) {
+    const cookie_codec codec(std::string(32, 'k'));
+    cookie_payload p = sample_payload();
+    p.issued_ms = std::numeric_limits<std::int64_t>::min();
+    p.expires_ms = std::numeric_limits<std::int64_t>::max();
+    const auto opened = codec.open(codec.seal(p));
+    ASSERT_TRUE(std::holds_alternative<cookie_payload>(opened));
+    EXPECT_EQ(std::get<cookie_payload>(opened), p);
 }
 
 TEST(CookieCodecTest, Base64IsStrictAndRoundTrips) {
