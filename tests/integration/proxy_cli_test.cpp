@@ -3,9 +3,12 @@
 // summary, and the recording loads. Usage and startup problems are one line and exit 2 / 1.
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
 #include "commands.hpp"
@@ -53,6 +56,31 @@ TEST(ProxyCliTest, SyncThroughTheProxyEndsAsAgainstTheUpstreamAndTheRecordingLoa
     ASSERT_TRUE(loaded.ok()) << loaded.error().message();
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "sanitize-report.txt"));
     EXPECT_EQ(loaded.value()->exchanges().front().meta.upstream.recorded_via, "wsuslab proxy");
+}
+
+// The fleet through the proxy ends as against the upstream: same counts, same failures.
+TEST(ProxyCliTest, FleetThroughTheProxyEndsAsAgainstTheUpstream) {
+    live_upstream upstream(mitigation::model_kind::legacy);
+    test::child_process proxy{{WSUSLAB_CLI_PATH, "proxy", "--listen", "127.0.0.1:0", "--threads", "2", "--upstream",
+                               upstream.url()}};
+    const std::string url = proxy.read_stdout_line(seconds(60));
+    ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
+    const std::string dir = fresh_dir("fleet");
+    const auto fleet = [&](const std::string& server, const std::string& json) {
+        return run_cli({"fleet", "--skip-selfupdate", "--server", server, "--clients", "12", "--concurrency", "4",
+                        "--json", dir + "/" + json});
+    };
+    EXPECT_EQ(fleet(upstream.url(), "direct.json"), 1);  // the Office 2003 clients fail on legacy
+    EXPECT_EQ(fleet(url, "proxied.json"), 1);
+    const auto summary = [&](const std::string& json) {
+        std::ifstream in(dir + "/" + json);
+        const nlohmann::json j = nlohmann::json::parse(in);
+        return std::make_tuple(j.at("clients"), j.at("synced"), j.at("failed"), j.at("by_error"), j.at("by_profile"),
+                               j.at("requests_by_operation"));
+    };
+    EXPECT_EQ(summary("proxied.json"), summary("direct.json"));
+    proxy.signal(SIGTERM);
+    EXPECT_EQ(proxy.wait_exit(seconds(60)), 0);
 }
 
 TEST(ProxyCliTest, ABadUpstreamIsAUsageError) {
