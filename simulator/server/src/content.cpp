@@ -19,6 +19,7 @@
 
 #include "service_impl.hpp"
 #include "targeting.hpp"
+#include "plain_response.hpp"
 
 namespace wsuslab::server {
 namespace {
@@ -101,14 +102,6 @@ range_kind parse_range(std::string_view header, std::uint64_t size, byte_range& 
     return range_kind::satisfiable;
 }
 
-http_response plain(int status, std::string body) {
-    http_response r;
-    r.status = status;
-    r.set_header("Content-Type", "text/plain; charset=utf-8");
-    r.body = std::move(body);
-    return r;
-}
-
 // Reads `count` bytes at `first` of the file being served; nullopt when it cannot.
 using range_reader = std::function<std::optional<std::string>(std::uint64_t first, std::size_t count)>;
 
@@ -140,7 +133,7 @@ http_response serve_ranged(const http_request& request, std::uint64_t size, cons
     const std::size_t count = size == 0 ? 0 : static_cast<std::size_t>(range.last - range.first + 1);
     auto bytes = read(range.first, count);
     if (!bytes) {
-        return plain(500, "internal error: the file could not be read\n");
+        return detail::plain_text_response(500, "internal error: the file could not be read\n");
     }
     r.body = std::move(*bytes);
     return r;
@@ -217,7 +210,7 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
     resolved_file out;
     const auto decoded = percent_decode(rest);
     if (!decoded) {
-        out.refusal = plain(400, "bad request: bad percent-encoding in the path\n");
+        out.refusal = detail::plain_text_response(400, "bad request: bad percent-encoding in the path\n");
         return out;
     }
     std::filesystem::path at = root;
@@ -232,13 +225,13 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
         }
         if (segment == "." || segment == ".." ||
             std::any_of(segment.begin(), segment.end(), [](char c) { return c == '\\' || static_cast<unsigned char>(c) < 0x20; })) {
-            out.refusal = plain(400, "bad request: the path may not contain '.' or '..' segments, backslashes or "
+            out.refusal = detail::plain_text_response(400, "bad request: the path may not contain '.' or '..' segments, backslashes or "
                                      "control characters\n");
             return out;
         }
         auto next = find_entry(at, segment);
         if (!next) {
-            out.refusal = plain(404, "The resource cannot be found.\n");
+            out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
             return out;
         }
         at = *next;
@@ -247,12 +240,12 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
     std::error_code ec;
     const std::filesystem::path real = std::filesystem::canonical(at, ec);
     if (!any || ec || !std::filesystem::is_regular_file(real, ec)) {
-        out.refusal = plain(404, "The resource cannot be found.\n");
+        out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
         return out;
     }
     // A symbolic link may point anywhere; only what really lies inside the folder is served.
     if (!inside(root, real)) {
-        out.refusal = plain(404, "The resource cannot be found.\n");
+        out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
         out.why = "resolves to " + real.string() + ", outside the SelfUpdate folder " + root.string() + "; refused";
         return out;
     }
@@ -288,7 +281,7 @@ std::string http_date(const std::filesystem::path& file) {
 
 http_response wsus_service::impl::handle_selfupdate(const http_request& request, std::string_view path) {
     if (request.method != "GET" && request.method != "HEAD") {
-        http_response r = plain(405, "The HTTP verb used to access this page is not allowed.\n");
+        http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
         r.set_header("Allow", "GET, HEAD");
         return r;
     }
@@ -299,7 +292,7 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
                                                 "--selfupdate DIR (a copy of a real WSUS's SelfUpdate folder) to serve it",
                                {}});
         }
-        return plain(404, "The resource cannot be found. (No SelfUpdate folder is served: see wsuslab serve "
+        return detail::plain_text_response(404, "The resource cannot be found. (No SelfUpdate folder is served: see wsuslab serve "
                           "--selfupdate.)\n");
     }
     resolved_file found = resolve_selfupdate(selfupdate_root, path.substr(std::string_view("/selfupdate").size()));
@@ -313,10 +306,10 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(found.file, ec);
     if (ec) {
-        return plain(404, "The resource cannot be found.\n");
+        return detail::plain_text_response(404, "The resource cannot be found.\n");
     }
     if (size > max_selfupdate_file) {
-        return plain(500, "internal error: " + found.file.filename().string() + " is larger than the " +
+        return detail::plain_text_response(500, "internal error: " + found.file.filename().string() + " is larger than the " +
                               std::to_string(max_selfupdate_file >> 20) + " MiB the lab server serves\n");
     }
     http_response r = serve_ranged(request, size, [&found](std::uint64_t first, std::size_t count) {
@@ -330,13 +323,13 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
 
 http_response wsus_service::impl::handle_content(const http_request& request, std::string_view path) {
     if (request.method != "GET" && request.method != "HEAD") {
-        http_response r = plain(405, "The HTTP verb used to access this page is not allowed.\n");
+        http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
         r.set_header("Allow", "GET, HEAD");
         return r;
     }
     const detail::content_entry* entry = index ? index->content_by_path(path) : nullptr;
     if (entry == nullptr) {
-        return plain(404, "The resource cannot be found.\n");
+        return detail::plain_text_response(404, "The resource cannot be found.\n");
     }
     const mitigation::content_file& file = *entry->file;
     http_response r = serve_ranged(request, file.size, [&file](std::uint64_t first, std::size_t count) {

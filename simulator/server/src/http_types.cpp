@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "plain_response.hpp"
+
 namespace wsuslab::server {
 namespace {
 
@@ -44,3 +46,15 @@ void http_response::set_header(std::string name, std::string value) {
 }
 
 }  // namespace wsuslab::server
+
+namespace wsuslab::server::detail {
+
+http_response plain_text_response(int status, std::string body) {
+    http_response r;
+    r.status = status;
+    r.set_header("Content-Type", "text/plain; charset=utf-8");
+    r.body = std::move(body);
+    return r;
+}
+
+}  // namespace wsuslab::server::detail

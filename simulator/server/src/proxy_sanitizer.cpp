@@ -36,17 +36,6 @@ std::string authority_of(std::string_view url) {
     return std::string(rest.substr(0, rest.find('/')));
 }
 
-std::string_view host_of(std::string_view authority) {
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        authority.remove_prefix(at + 1);
-    }
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
-    }
-    return authority.substr(0, authority.find(':'));
-}
-
 bool is_textual(std::optional<std::string_view> content_type) {
     if (!content_type) {
         return false;
@@ -97,7 +86,7 @@ sanitizer::sanitizer(sanitizer_config config)
       lab_authority_(authority_of(lab_url_)) {
     // The lab's own host and authority map to themselves, so that no learned name inside them
     // (an upstream called "wsus" and the lab host "wsus.sanitized.invalid") is replaced.
-    const std::string lab_host = to_lower(host_of(lab_authority_));
+    const std::string lab_host = to_lower(host_of_authority(lab_authority_));
     rules_.push_back(replacement_rule{to_lower(lab_authority_), lab_authority_, boundary::word, true});
     rule_kinds_.push_back(std::nullopt);
     rules_.push_back(replacement_rule{lab_host, lab_host, boundary::word, true});
@@ -116,7 +105,7 @@ sanitizer::sanitizer(sanitizer_config config)
 }
 
 bool sanitizer::is_lab_host(std::string_view host) const {
-    return iequals(host, host_of(lab_authority_)) ||
+    return iequals(host, host_of_authority(lab_authority_)) ||
            (host.size() > placeholder_suffix.size() &&
             iequals(host.substr(host.size() - placeholder_suffix.size()), placeholder_suffix));
 }
@@ -206,7 +195,7 @@ void sanitizer::learn_authority(std::string_view authority) {
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         authority.remove_prefix(at + 1);
     }
-    const std::string_view host = host_of(authority);
+    const std::string_view host = host_of_authority(authority);
     if (host.empty() || is_lab_host(host) || is_public_host(host)) {
         return;
     }

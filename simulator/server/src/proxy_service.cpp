@@ -13,6 +13,7 @@
 
 #include "exchange_detail.hpp"
 #include "proxy_sanitizer.hpp"
+#include "plain_response.hpp"
 
 namespace wsuslab::server {
 namespace fs = std::filesystem;
@@ -58,14 +59,6 @@ std::string_view failure_text(upstream_failure_kind kind) {
             return "answered more than the proxy accepts";
     }
     return "failed";
-}
-
-http_response plain(int status, std::string body) {
-    http_response r;
-    r.status = status;
-    r.set_header("Content-Type", "text/plain; charset=utf-8");
-    r.body = std::move(body);
-    return r;
 }
 
 // The upstream's answer as the client gets it: its status, headers and body; the framing is the
@@ -191,7 +184,7 @@ struct proxy_service::impl {
         const int status = f.kind == upstream_failure_kind::timed_out ? 504 : 502;
         std::string line = "upstream " + options.upstream.url + " " + std::string(failure_text(f.kind)) + ": " + f.message;
         log(std::to_string(status) + ": " + line);
-        return plain(status, "wsuslab proxy: " + line + "\n");
+        return detail::plain_text_response(status, "wsuslab proxy: " + line + "\n");
     }
 
     void record(const http_request& request, const http_response& response);
@@ -297,7 +290,7 @@ http_response proxy_service::handle(const http_request& request) {
     impl& s = *impl_;
     try {
         if (!in_list(request.method, {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"})) {
-            return plain(501, "wsuslab proxy: method " + request.method + " is not forwarded\n");
+            return detail::plain_text_response(501, "wsuslab proxy: method " + request.method + " is not forwarded\n");
         }
         auto result = s.upstream(upstream_request(request));
         if (auto const* f = std::get_if<upstream_failure>(&result)) {
@@ -312,7 +305,7 @@ http_response proxy_service::handle(const http_request& request) {
         return response;
     } catch (const std::exception& e) {
         s.log(std::string("proxy error: ") + e.what());
-        return plain(502, std::string("wsuslab proxy: internal error: ") + e.what() + "\n");
+        return detail::plain_text_response(502, std::string("wsuslab proxy: internal error: ") + e.what() + "\n");
     }
 }
 

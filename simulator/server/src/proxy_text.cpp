@@ -31,17 +31,6 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
     return s.size() >= pos + prefix.size() && iequals(s.substr(pos, prefix.size()), prefix);
 }
 
-std::string_view host_of_authority(std::string_view authority) {
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        authority.remove_prefix(at + 1);
-    }
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
-    }
-    return authority.substr(0, authority.find(':'));
-}
-
 bool edge_ok(boundary edge, std::string_view text, std::size_t pos, std::size_t len) {
     const bool has_left = pos > 0;
     const bool has_right = pos + len < text.size();
@@ -69,6 +58,17 @@ bool edge_ok(boundary edge, std::string_view text, std::size_t pos, std::size_t 
 }
 
 }  // namespace
+
+std::string_view host_of_authority(std::string_view authority) {
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        authority.remove_prefix(at + 1);
+    }
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
+    }
+    return authority.substr(0, authority.find(':'));
+}
 
 std::vector<url_hit> find_urls(std::string_view text) {
     std::vector<url_hit> out;

@@ -25,6 +25,9 @@ std::vector<url_hit> find_urls(std::string_view text);
 /// The host of every UNC path ("\\host\share") in `text`.
 std::vector<std::string_view> find_unc_hosts(std::string_view text);
 
+/// The host of a URL authority: userinfo, port and IPv6 brackets removed ("u@[::1]:80" -> "::1").
+std::string_view host_of_authority(std::string_view authority);
+
 bool is_ipv4(std::string_view s);
 /// Loose IPv6 syntax: hex digits, at least two ':' and optionally a dotted IPv4 tail.
 bool is_ipv6(std::string_view s);

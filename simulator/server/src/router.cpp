@@ -7,20 +7,13 @@
 
 #include "service_impl.hpp"
 #include "targeting.hpp"
+#include "plain_response.hpp"
 
 namespace wsuslab::server {
 namespace {
 
-http_response plain(int status, std::string body) {
-    http_response r;
-    r.status = status;
-    r.set_header("Content-Type", "text/plain; charset=utf-8");
-    r.body = std::move(body);
-    return r;
-}
-
 http_response method_not_allowed(std::string allow) {
-    http_response r = plain(405, "The HTTP verb used to access this page is not allowed.\n");
+    http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
     r.set_header("Allow", std::move(allow));
     return r;
 }
@@ -107,7 +100,7 @@ detail::routed wsus_service::impl::route(const http_request& request) {
         if (!ct || !acceptable_content_type(*ct)) {
             detail::routed out;
             // WCF's wording (docs/limits-and-faults.md §2.1); the server never echoes the body.
-            out.response = plain(415, "Cannot process the message because the content type '" +
+            out.response = detail::plain_text_response(415, "Cannot process the message because the content type '" +
                                           std::string(ct.value_or("")) +
                                           "' was not the expected type 'text/xml; charset=utf-8'.");
             out.metric_label = "UnsupportedMediaType";
@@ -145,12 +138,12 @@ detail::routed wsus_service::impl::route(const http_request& request) {
             out.response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             out.response.body = metrics.text();
         } else {
-            out.response = plain(200, "ok\n");
+            out.response = detail::plain_text_response(200, "ok\n");
         }
         out.response.head_only = request.method == "HEAD";
         return out;
     }
-    out.response = plain(404, "The resource cannot be found.\n");
+    out.response = detail::plain_text_response(404, "The resource cannot be found.\n");
     out.metric_label = "NotFound";
     out.log_source = "WebServiceHandler.ProcessRequest";
     return out;
