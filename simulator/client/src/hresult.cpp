@@ -64,21 +64,6 @@ std::uint32_t hresult_of(transport_error_kind kind) {
     return hr::unexpected;
 }
 
-std::string_view transport_error_kind_name(transport_error_kind kind) {
-    switch (kind) {
-        case transport_error_kind::invalid_url: return "invalid_url";
-        case transport_error_kind::name_not_resolved: return "name_not_resolved";
-        case transport_error_kind::connect_failed: return "connect_failed";
-        case transport_error_kind::tls_failed: return "tls_failed";
-        case transport_error_kind::proxy_failed: return "proxy_failed";
-        case transport_error_kind::send_failed: return "send_failed";
-        case transport_error_kind::receive_failed: return "receive_failed";
-        case transport_error_kind::timed_out: return "timed_out";
-        case transport_error_kind::response_too_large: return "response_too_large";
-    }
-    return "unknown";
-}
-
 std::string format_hresult(std::uint32_t hr) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0x%08X", hr);

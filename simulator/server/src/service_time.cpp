@@ -81,10 +81,6 @@ std::int64_t to_unix_ms(time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-time_point from_unix_ms(std::int64_t ms) {
-    return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::milliseconds(ms)));
-}
-
 std::string format_datetime(std::int64_t unix_ms) {
     const split_time t = split(unix_ms);
     char buf[64];

@@ -14,7 +14,6 @@ namespace wsuslab::server::detail {
 using time_point = std::chrono::system_clock::time_point;
 
 std::int64_t to_unix_ms(time_point t);
-time_point from_unix_ms(std::int64_t ms);
 
 /// "2008-06-14T02:59:57.642Z" (s:dateTime, UTC, milliseconds).
 std::string format_datetime(std::int64_t unix_ms);

@@ -67,9 +67,8 @@ public:
     update_type type_at(std::size_t pos) const { return types_[pos]; }
     std::int32_t revision_number_at(std::size_t pos) const { return revision_numbers_[pos]; }
 
-    /// Dense index of the revision's UpdateID (0 .. update_count()-1).
+    /// Dense index of the revision's UpdateID.
     std::int32_t update_index(std::size_t pos) const { return update_of_pos_[pos]; }
-    std::size_t update_count() const { return latest_of_update_.size(); }
     /// npos when no revision has this UpdateID.
     std::int32_t update_index_of(std::string_view update_id) const;
     /// Position of the highest-RevisionNumber revision of an update.
@@ -111,9 +110,6 @@ public:
     /// Dense index of a target group name (npos when no row names it).
     std::int32_t group_index(std::string_view name) const;
     std::size_t group_count() const { return group_names_.size(); }
-    const std::string& group_name(std::int32_t group) const {
-        return group_names_[static_cast<std::size_t>(group)];
-    }
     /// Depth in the group hierarchy: "All Computers" 0, its children 1, and so on. A group
     /// without a declared parent is a child of "All Computers".
     int group_depth(std::int32_t group) const {

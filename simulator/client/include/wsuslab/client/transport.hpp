@@ -41,7 +41,6 @@ enum class transport_error_kind {
     response_too_large  ///< response body above the configured limit
 };
 
-std::string_view transport_error_kind_name(transport_error_kind kind);  // "connect_failed", ...
 
 struct transport_error {
     transport_error_kind kind = transport_error_kind::connect_failed;
