@@ -15,6 +15,10 @@
 #include <string>
 #include <string_view>
 
+// libFuzzer's entry point, which every fuzz_<name>.cpp defines (declared here so that clang's
+// -Wmissing-prototypes has nothing to say about it).
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+
 namespace wsuslab::fuzz {
 
 struct invariant_broken : std::logic_error {
