@@ -84,7 +84,7 @@ void agent::log_final_failure(const failure& f) {
     if (!f.selfupdate) {
         log_.pt("WARNING: PTError: " + format_hresult_lower(f.hresult));
         if (modern() && f.fault) {
-            // The modern agent's recovery wrapper line (protocol.md §10.1, [KB-0x80244007]).
+            // The modern agent's recovery wrapper line (docs/protocol-notes.md §10.1, KB 0x80244007).
             log_.pt("WARNING: " + op_name(f.fault->op) + "_WithRecovery failed.: " + format_hresult(f.hresult));
         }
         log_.agent("WARNING: Failed to synchronize, error = " + format_hresult(f.hresult));

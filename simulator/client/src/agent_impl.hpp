@@ -95,7 +95,7 @@ private:
     std::string protocol_version() const { return effective_protocol_version(opt_); }
     bool modern() const { return opt_.agent == agent_kind::modern; }
     /// The HRESULT the agent reports for a received fault: the ATL mapping for the 2008 agent,
-    /// 0x80244007 (WU_E_PT_SOAPCLIENT_SOAPFAULT) for the modern one (protocol.md §10.1).
+    /// 0x80244007 (WU_E_PT_SOAPCLIENT_SOAPFAULT) for the modern one (docs/protocol-notes.md §10.1).
     std::uint32_t fault_hresult(protocol::fault_code code) const;
 
     // ---- agent_soap.cpp ----
@@ -114,7 +114,7 @@ private:
     /// The failure that ends a detection when the recovery cap is reached.
     failure give_up(const failure& f, protocol::operation op) const;
     void log_failure(protocol::operation op, const failure& f, int http_status);
-    /// The modern agent's WS lines for a received fault (protocol.md §10.1, [KB-0x80244007]).
+    /// The modern agent's WS lines for a received fault (docs/protocol-notes.md §10.1, KB 0x80244007).
     void log_modern_fault(const protocol::soap_fault& sf);
 
     /// Brings the client to READY: GetConfig, GetAuthorizationCookie + GetCookie, RegisterComputer

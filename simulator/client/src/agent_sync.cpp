@@ -137,7 +137,7 @@ protocol::request agent::sync_request(bool driver, round_trace& trace) {
             declared_[id] = "CachedDriverIDs";
         } else if (rev.state == protocol::applicability_state::installed && !rev.is_leaf) {
             installed.push_back(id);
-            // The driver pass declares only CachedDriverIDs cached (protocol.md §7.1 step 3).
+            // The driver pass declares only CachedDriverIDs cached (docs/protocol-notes.md §7.1 step 3).
             if (!driver) {
                 declared_[id] = "InstalledNonLeafUpdateIDs";
             }
@@ -309,7 +309,7 @@ std::optional<failure> agent::driver_pass() {
 }
 
 void agent::modern_parameters(protocol::sync_update_parameters& p) const {
-    // Server >= 3.2 only (protocol.md §4.2); the captured agent sends both to WSUS 2025.
+    // Server >= 3.2 only (docs/protocol-notes.md §4.2); the captured agent sends both to WSUS 2025.
     if (version_at_least(cache_.config->server_protocol_version, 3, 2)) {
         p.need_two_group_out_of_scope_updates = true;
         if (filter_categories_ && !filter_categories_->empty()) {

@@ -122,7 +122,7 @@ std::string agent::wire_body(const protocol::request& req) const {
         architecture_name(m.processor_architecture) + ";OSVersion=" + std::to_string(m.os_major) + "." +
         std::to_string(m.os_minor) + "." + std::to_string(m.os_build) + ".0;ProductType=WinNT;";
     if (std::holds_alternative<protocol::sync_updates_request>(req)) {
-        // Live-service SyncUpdateParameters after NeedTwoGroupOutOfScopeUpdates (protocol.md
+        // Live-service SyncUpdateParameters after NeedTwoGroupOutOfScopeUpdates (docs/protocol-notes.md
         // §11.4), in the captured order; servers ignore what they do not know (captures fact 9).
         insert_after(body, "</NeedTwoGroupOutOfScopeUpdates>", "</parameters>",
                      "<AlsoPerformRegularSync>false</AlsoPerformRegularSync><ComputerSpec/>"
