@@ -6,38 +6,23 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "fixtures.hpp"
 
 namespace wsuslab::app {
 namespace {
 
+using test::cli_result;
+using test::run_wsuslab;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct cli_result {
-    int code = 0;
-    std::string out;
-    std::string err;
-};
-
-cli_result run(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    ::testing::internal::CaptureStdout();
-    ::testing::internal::CaptureStderr();
-    int const code = run_cli(static_cast<int>(argv.size()), argv.data());
-    std::string out = ::testing::internal::GetCapturedStdout();
-    return {code, out, ::testing::internal::GetCapturedStderr()};
-}
 
 std::string lab() { return test::fixture_path("scenarios/kb954960.xml"); }
 
 TEST(CompareCommandTest, TableShowsTheLegacyFailureAndTheFixedMerge) {
-    auto const r = run({"compare", "--scenario", lab()});
+    auto const r = run_wsuslab({"compare", "--scenario", lab()});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("LEGACY (WSUS 3.0 SP1 as modelled)"));
     EXPECT_THAT(r.out, HasSubstr("FIXED (KB954960)"));
@@ -49,7 +34,7 @@ TEST(CompareCommandTest, TableShowsTheLegacyFailureAndTheFixedMerge) {
 }
 
 TEST(CompareCommandTest, JsonReportPerProfile) {
-    auto const r = run({"compare", "--scenario", lab(), "--json"});
+    auto const r = run_wsuslab({"compare", "--scenario", lab(), "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     auto const j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["page_size"], 200);
@@ -78,28 +63,28 @@ TEST(CompareCommandTest, JsonReportPerProfile) {
 }
 
 TEST(CompareCommandTest, ProfileFilter) {
-    auto const r = run({"compare", "--scenario", lab(), "--profile", "plain-workstation"});
+    auto const r = run_wsuslab({"compare", "--scenario", lab(), "--profile", "plain-workstation"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("plain-workstation"));
     EXPECT_THAT(r.out, Not(HasSubstr("office2003-workstation")));
 }
 
 TEST(CompareCommandTest, UnknownProfileIsAUsageError) {
-    auto const r = run({"compare", "--scenario", lab(), "--profile", "nobody"});
+    auto const r = run_wsuslab({"compare", "--scenario", lab(), "--profile", "nobody"});
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("wsuslab compare: no profile 'nobody' in "));
     EXPECT_THAT(r.err, HasSubstr("(profiles: office2003-workstation, plain-workstation, server-2003)"));
 }
 
 TEST(CompareCommandTest, MissingScenarioFileIsALoadError) {
-    auto const r = run({"compare", "--scenario", "/nonexistent/wsuslab-compare.xml"});
+    auto const r = run_wsuslab({"compare", "--scenario", "/nonexistent/wsuslab-compare.xml"});
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("wsuslab compare: "));
     EXPECT_THAT(r.err, HasSubstr("wsuslab-compare.xml"));
 }
 
 TEST(CompareCommandTest, RoundCapIsReported) {
-    auto const r = run({"compare", "--scenario", lab(), "--profile", "plain-workstation",
+    auto const r = run_wsuslab({"compare", "--scenario", lab(), "--profile", "plain-workstation",
                         "--max-rounds", "1"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("round cap (1)"));

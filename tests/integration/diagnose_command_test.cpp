@@ -11,32 +11,17 @@
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "fixtures.hpp"
 
 namespace wsuslab::app {
 namespace {
 
+using test::cli_result;
+using test::run_wsuslab;
+
 using ::testing::HasSubstr;
-
-struct cli_result {
-    int code = 0;
-    std::string out;
-    std::string err;
-};
-
-cli_result run(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    ::testing::internal::CaptureStdout();
-    ::testing::internal::CaptureStderr();
-    int const code = run_cli(static_cast<int>(argv.size()), argv.data());
-    std::string out = ::testing::internal::GetCapturedStdout();
-    return {code, out, ::testing::internal::GetCapturedStderr()};
-}
 
 /// A fresh path under the build's temporary directory; removed by the destructor.
 struct temp_file {
@@ -51,7 +36,7 @@ struct temp_file {
 };
 
 TEST(DiagnoseCommandTest, LabScenarioExitsOneAndNamesTheCulprit) {
-    auto const r = run({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml")});
+    auto const r = run_wsuslab({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml")});
     EXPECT_EQ(r.code, 1);
     EXPECT_THAT(r.out, HasSubstr("revision 8862 \"Office 2003 Service Pack 1\""));
     EXPECT_THAT(r.out, HasSubstr("row 31044  group 'Workstations'  Install  LastChangeTime 2008-06-11"));
@@ -62,7 +47,7 @@ TEST(DiagnoseCommandTest, LabScenarioExitsOneAndNamesTheCulprit) {
 
 TEST(DiagnoseCommandTest, JsonReport) {
     auto const r =
-        run({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"), "--json"});
+        run_wsuslab({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"), "--json"});
     EXPECT_EQ(r.code, 1);
     auto const j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["exit_code"], 1);
@@ -85,7 +70,7 @@ TEST(DiagnoseCommandTest, JsonReport) {
 
 TEST(DiagnoseCommandTest, ApplyWorkaroundWritesAVerifiedScenario) {
     temp_file out("repaired.xml");
-    auto const r = run({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
+    auto const r = run_wsuslab({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
                         "--apply-workaround", out.path});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("Applied the workaround and wrote " + out.path));
@@ -100,14 +85,14 @@ TEST(DiagnoseCommandTest, ApplyWorkaroundWritesAVerifiedScenario) {
         EXPECT_NE(d.revision_id, 8861);
     }
     // The repaired file diagnoses clean.
-    auto const again = run({"diagnose", "--scenario", out.path});
+    auto const again = run_wsuslab({"diagnose", "--scenario", out.path});
     EXPECT_EQ(again.code, 0);
     EXPECT_THAT(again.out, HasSubstr("Workaround: none needed.\n"));
 }
 
 TEST(DiagnoseCommandTest, DeclineOnlyWorkaround) {
     temp_file out("declined.xml");
-    auto const r = run({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
+    auto const r = run_wsuslab({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
                         "--apply-workaround", out.path, "--workaround", "decline", "--json"});
     EXPECT_EQ(r.code, 0);
     auto const j = nlohmann::json::parse(r.out);
@@ -118,22 +103,22 @@ TEST(DiagnoseCommandTest, DeclineOnlyWorkaround) {
 }
 
 TEST(DiagnoseCommandTest, UsageAndLoadErrorsExitTwo) {
-    EXPECT_EQ(run({"diagnose"}).code, 2);
-    auto const missing = run({"diagnose", "--scenario", "/nonexistent/none.xml"});
+    EXPECT_EQ(run_wsuslab({"diagnose"}).code, 2);
+    auto const missing = run_wsuslab({"diagnose", "--scenario", "/nonexistent/none.xml"});
     EXPECT_EQ(missing.code, 2);
     EXPECT_EQ(missing.err, "wsuslab diagnose: none.xml: cannot open /nonexistent/none.xml\n");
     temp_file bad("bad.xml");
     std::ofstream(bad.path) << "<Scenario>\n  <Deployments>\n    <Deployment ID=\"1\" RevisionID=\"9999\" "
                                "TargetGroup=\"All Computers\" Action=\"Install\" "
                                "LastChangeTime=\"2008-06-10\" />\n  </Deployments>\n</Scenario>\n";
-    auto const broken = run({"diagnose", "--scenario", bad.path});
+    auto const broken = run_wsuslab({"diagnose", "--scenario", bad.path});
     EXPECT_EQ(broken.code, 2);
     EXPECT_EQ(broken.err, "wsuslab diagnose: wsuslab-diagnose-bad.xml:3: deployment names unknown "
                           "revision 9999\n");
     std::string const lab = test::fixture_path("scenarios/kb954960.xml");
-    EXPECT_EQ(run({"diagnose", "--scenario", lab, "--apply-workaround", lab}).code, 2);
-    EXPECT_EQ(run({"diagnose", "--scenario", lab, "--workaround", "delete"}).code, 2);
-    EXPECT_EQ(run({"diagnose", "--scenario", lab, "--date", "June"}).code, 2);
+    EXPECT_EQ(run_wsuslab({"diagnose", "--scenario", lab, "--apply-workaround", lab}).code, 2);
+    EXPECT_EQ(run_wsuslab({"diagnose", "--scenario", lab, "--workaround", "delete"}).code, 2);
+    EXPECT_EQ(run_wsuslab({"diagnose", "--scenario", lab, "--date", "June"}).code, 2);
 }
 
 }  // namespace

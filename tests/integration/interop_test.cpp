@@ -16,6 +16,7 @@
 #include <wsuslab/client/http_transport.hpp>
 #include <wsuslab/client/validate.hpp>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "interop_server.hpp"
 #include "regression_support.hpp"
@@ -23,36 +24,17 @@
 namespace wsuslab::regression {
 namespace {
 
+using test::cli_result;
+using test::run_wsuslab;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct cli_result {
-    int code = 0;
-    std::string out;
-    std::string err;
-};
-
-cli_result wsuslab(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    std::ostringstream out;
-    std::ostringstream err;
-    auto* const old_out = std::cout.rdbuf(out.rdbuf());
-    auto* const old_err = std::cerr.rdbuf(err.rdbuf());
-    int const code = app::run_cli(static_cast<int>(argv.size()), argv.data());
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    return {code, out.str(), err.str()};
-}
 
 // --- the third-party server of the owner's measurement --------------------------------------
 
 TEST(InteropSyncTest, SyncExitsZeroAgainstAnAnonymousLeafOnlyServerInFewRounds) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation"});
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation"});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("verdict: synced\n"));
     EXPECT_LT(server.count("SyncUpdates"), 5);
@@ -61,7 +43,7 @@ TEST(InteropSyncTest, SyncExitsZeroAgainstAnAnonymousLeafOnlyServerInFewRounds) 
 
 TEST(InteropSyncTest, UntilEmptyReportsTheResentRevisionsAndStillExitsZero) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--rounds",
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--rounds",
                             "until-empty"});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_LT(server.count("SyncUpdates"), 5);
@@ -73,7 +55,7 @@ TEST(InteropSyncTest, ModernAgentReadsXpressAnswers) {
     auto script = test::third_party_script();
     script.xpress = true;
     test::interop_server server{script};
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--agent", "modern",
+    auto const r = run_wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--agent", "modern",
                             "--json"});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     auto const doc = nlohmann::json::parse(r.out);
@@ -84,22 +66,22 @@ TEST(InteropSyncTest, ModernAgentReadsXpressAnswers) {
 
 TEST(InteropSyncTest, SelfUpdateCheckIsTheDefaultAgainstAServerWithoutTheTree) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation"});
+    auto const r = run_wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation"});
     EXPECT_EQ(r.code, 1) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("verdict: failed 0x80244019 (WU_E_PT_HTTP_STATUS_NOT_FOUND): SelfUpdate: "));
     EXPECT_THAT(r.out, HasSubstr("--skip-selfupdate skips the check"));
     EXPECT_EQ(server.count("GetConfig"), 0);
-    auto const both = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation",
+    auto const both = run_wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation",
                                "--selfupdate-check", "--skip-selfupdate"});
     EXPECT_EQ(both.code, 2);
-    auto const bad = wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--agent", "nt4"});
+    auto const bad = run_wsuslab({"sync", "--server", server.url(), "--profile", "plain-workstation", "--agent", "nt4"});
     EXPECT_EQ(bad.code, 2);
     EXPECT_THAT(bad.err, HasSubstr("--agent 'nt4' is not 2008 or modern"));
 }
 
 TEST(InteropValidateTest, TheThirdPartyServerIsNeverCalledPatched) {
     test::interop_server server{test::third_party_script()};
-    auto const r = wsuslab({"validate", "--server", server.url(), "--json"});
+    auto const r = run_wsuslab({"validate", "--server", server.url(), "--json"});
     auto const doc = nlohmann::json::parse(r.out);
     EXPECT_EQ(doc["verdict"], "INCONCLUSIVE") << r.out;
     EXPECT_EQ(r.code, 2);
@@ -164,23 +146,23 @@ INSTANTIATE_TEST_SUITE_P(Agents, InteropPagesTest,
 
 TEST(InteropValidateTest, TheModernAgentGetsTheSameVerdictsFromTheLabServer) {
     lab_server legacy(lab_server::with_model(mitigation::model_kind::legacy));
-    auto const affected = wsuslab({"validate", "--server", legacy.url(), "--agent", "modern"});
+    auto const affected = run_wsuslab({"validate", "--server", legacy.url(), "--agent", "modern"});
     EXPECT_EQ(affected.code, 1) << affected.out;
     EXPECT_THAT(affected.out, HasSubstr("verdict: AFFECTED BY KB954960\n"));
     EXPECT_THAT(affected.out, HasSubstr("0x80244007)"));  // the modern agent's HRESULT for a fault
     lab_server fixed(lab_server::with_model(mitigation::model_kind::fixed));
-    auto const patched = wsuslab({"validate", "--server", fixed.url(), "--agent", "modern"});
+    auto const patched = run_wsuslab({"validate", "--server", fixed.url(), "--agent", "modern"});
     EXPECT_EQ(patched.code, 0) << patched.out;
     EXPECT_THAT(patched.out, HasSubstr("verdict: PATCHED\n"));
 }
 
 TEST(InteropValidateTest, NamedDuplicateRevisionIsEvidenceOfTheFix) {
     lab_server fixed(lab_server::with_model(mitigation::model_kind::fixed));
-    auto const r = wsuslab({"validate", "--server", fixed.url(), "--no-server-metrics", "--duplicate-revision", "8862"});
+    auto const r = run_wsuslab({"validate", "--server", fixed.url(), "--no-server-metrics", "--duplicate-revision", "8862"});
     EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_THAT(r.out, HasSubstr("reason: office2003-workstation received revision 8862, named by "
                                  "--duplicate-revision as carrying duplicate deployment rows, and synced"));
-    auto const without = wsuslab({"validate", "--server", fixed.url(), "--no-server-metrics"});
+    auto const without = run_wsuslab({"validate", "--server", fixed.url(), "--no-server-metrics"});
     EXPECT_EQ(without.code, 3) << without.out;
     EXPECT_THAT(without.out, HasSubstr("verdict: NOT AFFECTED\n"));
 }

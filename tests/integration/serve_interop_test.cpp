@@ -28,10 +28,6 @@ using regression::read_file;
 using regression::temp_dir;
 using std::chrono::seconds;
 
-std::uint16_t port_of(const std::string& url) {
-    return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-}
-
 // `wsuslab serve` on 127.0.0.1:0 with `extra` options; stops it with SIGTERM (exit 0 expected)
 // and then its stderr can be read.
 class serve_process {

@@ -10,38 +10,19 @@
 
 #include <wsuslab/client/wu_log.hpp>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "regression_support.hpp"
 
 namespace wsuslab::app {
 namespace {
 
+using test::cli_result;
+using test::run_wsuslab;
+
 using mitigation::model_kind;
 using nlohmann::json;
 using regression::lab_server;
-
-struct cli_result {
-    int code = 0;
-    std::string out;
-    std::string err;
-};
-
-// Runs `wsuslab <args>` in-process, capturing stdout and stderr.
-cli_result wsuslab(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    std::ostringstream out;
-    std::ostringstream err;
-    auto* const old_out = std::cout.rdbuf(out.rdbuf());
-    auto* const old_err = std::cerr.rdbuf(err.rdbuf());
-    int const code = run_cli(static_cast<int>(argv.size()), argv.data());
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    return {code, out.str(), err.str()};
-}
 
 std::vector<std::string> log_file_lines(const std::string& path) {
     auto parsed = client::parse_log(regression::read_file(path));
@@ -59,7 +40,7 @@ std::vector<std::string> log_file_lines(const std::string& path) {
 TEST(SyncCliTest, Office2003OnLegacyExitsOneAndWritesTheAdvisoryLines) {
     lab_server server(lab_server::with_model(model_kind::legacy));
     std::string const log = regression::temp_dir("log") + "/WindowsUpdate.log";
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--log", log});
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--log", log});
     EXPECT_EQ(r.code, 1) << r.err;
     auto const ids = server.service().last_fault_ids();
     ASSERT_EQ(ids.size(), 1u);
@@ -86,7 +67,7 @@ TEST(SyncCliTest, JsonCarriesRoundsFaultAndStatus) {
     auto options = lab_server::with_model(model_kind::legacy);
     options.fault_status = 200;
     lab_server server(options);
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--json",
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--json",
                             "--no-report"});
     ASSERT_EQ(r.code, 1) << r.err;
     json const j = json::parse(r.out);
@@ -108,7 +89,7 @@ TEST(SyncCliTest, JsonCarriesRoundsFaultAndStatus) {
 TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     lab_server server(lab_server::with_model(model_kind::legacy));
     std::string const state = regression::temp_dir("state");
-    auto const first = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const first = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                 "--json"});
     ASSERT_EQ(first.code, 0) << first.out << first.err;
     json const a = json::parse(first.out);
@@ -116,7 +97,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     EXPECT_GT(a["counts"]["needed"].get<int>(), 0);
     EXPECT_TRUE(std::filesystem::exists(state + "/wsuslab-client-cache.json"));
 
-    auto const second = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const second = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                  "--json"});
     ASSERT_EQ(second.code, 0) << second.out << second.err;
     json const b = json::parse(second.out);
@@ -126,7 +107,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
     // The second detection continues the timeline where the first scheduled it.
     EXPECT_EQ(b["attempts"][0]["started"], a["next_detection"]);
 
-    auto const reset = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
+    auto const reset = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "plain-workstation", "--state", state,
                                 "--reset", "--json"});
     ASSERT_EQ(reset.code, 0);
     EXPECT_EQ(json::parse(reset.out)["rounds"][0]["installed_non_leaf"], 0);
@@ -134,7 +115,7 @@ TEST(SyncCliTest, PlainWorkstationSyncsAndStateMakesTheSecondRunDifferential) {
 
 TEST(SyncCliTest, RetriesReplayFailingDetectionsFiveHoursApart) {
     lab_server server(lab_server::with_model(model_kind::legacy));
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--retries", "2",
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", "office2003-workstation", "--retries", "2",
                             "--json", "--no-report"});
     ASSERT_EQ(r.code, 1);
     json const j = json::parse(r.out);
@@ -162,7 +143,7 @@ TEST(SyncCliTest, AcceptsAProfileFile) {
   </ClientProfiles>
 </Scenario>
 )";
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", file, "--json", "--no-report"});
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", server.url(), "--profile", file, "--json", "--no-report"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     json const j = json::parse(r.out);
     EXPECT_EQ(j["profile"], "laptop-01");
@@ -170,19 +151,19 @@ TEST(SyncCliTest, AcceptsAProfileFile) {
 }
 
 TEST(SyncCliTest, UsageErrorsExitTwoWithAClearMessage) {
-    auto const bad_url = wsuslab({"sync", "--server", "wsus:8530", "--profile", "plain-workstation"});
+    auto const bad_url = run_wsuslab({"sync", "--server", "wsus:8530", "--profile", "plain-workstation"});
     EXPECT_EQ(bad_url.code, 2);
     EXPECT_EQ(bad_url.err, "wsuslab sync: --server 'wsus:8530' is not an http:// or https:// URL\n");
-    auto const no_profile = wsuslab({"sync", "--server", "http://127.0.0.1:1", "--profile", "nobody"});
+    auto const no_profile = run_wsuslab({"sync", "--server", "http://127.0.0.1:1", "--profile", "nobody"});
     EXPECT_EQ(no_profile.code, 2);
     EXPECT_EQ(no_profile.err.rfind("wsuslab sync: no profile 'nobody' in ", 0), 0u) << no_profile.err;
     EXPECT_NE(no_profile.err.find("(profiles: office2003-workstation, plain-workstation, server-2003)"),
               std::string::npos);
-    auto const bad_offset = wsuslab({"sync", "--server", "http://h", "--profile", "plain-workstation",
+    auto const bad_offset = run_wsuslab({"sync", "--server", "http://h", "--profile", "plain-workstation",
                                      "--utc-offset", "PDT"});
     EXPECT_EQ(bad_offset.code, 2);
     EXPECT_EQ(bad_offset.err, "wsuslab sync: --utc-offset 'PDT' is not +hh:mm, -hh:mm or Z\n");
-    auto const missing = wsuslab({"sync", "--profile", "plain-workstation"});
+    auto const missing = run_wsuslab({"sync", "--profile", "plain-workstation"});
     EXPECT_EQ(missing.code, 2);
 }
 
@@ -192,7 +173,7 @@ TEST(SyncCliTest, AnUnreachableServerIsAConnectionErrorExitTwo) {
         lab_server gone(lab_server::with_model(model_kind::fixed));
         port = gone.http().port();
     }
-    auto const r = wsuslab({"sync", "--skip-selfupdate", "--server", "http://127.0.0.1:" + std::to_string(port), "--profile",
+    auto const r = run_wsuslab({"sync", "--skip-selfupdate", "--server", "http://127.0.0.1:" + std::to_string(port), "--profile",
                             "plain-workstation", "--json"});
     EXPECT_EQ(r.code, 2);
     json const j = json::parse(r.out);

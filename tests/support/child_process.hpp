@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <future>
 #include <optional>
 #include <string>
@@ -133,5 +134,11 @@ private:
     int err_ = -1;
     std::optional<int> status_;
 };
+
+/// The port of "http://127.0.0.1:PORT".
+inline std::uint16_t port_of(const std::string& url) {
+    auto const colon = url.rfind(':');
+    return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+}
 
 }  // namespace wsuslab::test
