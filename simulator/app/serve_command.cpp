@@ -47,12 +47,14 @@ struct serve_args {
     std::string scenario = std::string(WSUSLAB_FIXTURES_DIR) + "/scenarios/kb954960.xml";
     std::string model;
     std::string replay;
+    bool replay_repeat = false;
     std::string record;
     int fault_status = 500;
     std::string log;
     std::string log_level = "info";
     std::string base_url;
     std::string selfupdate;
+    bool no_selfupdate = false;
     std::string cookie_key_file;
 };
 
@@ -165,6 +167,7 @@ int run_serve(const serve_args& a) {
         options.model = mitigation::model_kind::fixed;
     }
     options.replay_dir = a.replay;
+    options.replay_repeat = a.replay_repeat;
     options.record_dir = a.record;
     options.fault_status = a.fault_status;
     options.log_path = a.log;
@@ -173,6 +176,7 @@ int run_serve(const serve_args& a) {
         options.base_url = a.base_url;
     }
     options.selfupdate_dir = a.selfupdate;
+    options.selfupdate_stand_in = !a.no_selfupdate;
     if (!a.cookie_key_file.empty()) {
         auto key = read_cookie_key(a.cookie_key_file);
         if (auto const* error = std::get_if<std::string>(&key)) {
@@ -233,6 +237,9 @@ int run_serve(const serve_args& a) {
               << http.config().threads << " I/O thread(s); SIGINT or SIGTERM stops\n";
     if (!a.selfupdate.empty()) {
         std::cerr << "wsuslab serve: serving /selfupdate/... from " << a.selfupdate << "\n";
+    } else if (!a.no_selfupdate) {
+        std::cerr << "wsuslab serve: /selfupdate/wuident.cab is a lab stand-in (enough for the simulated agent; a "
+                     "real agent needs --selfupdate DIR; --no-selfupdate answers 404)\n";
     }
 
     int caught = 0;
@@ -301,7 +308,11 @@ command add_serve_command(CLI::App& app) {
                   "GetSyncInfo model as the lab reconstructs it: legacy (unpatched WSUS 3.0 SP1) or "
                   "fixed (with KB954960); default: the scenario's")
         ->check(CLI::IsMember({"legacy", "fixed"}));
-    s->add_option("--replay", args->replay, "answer SOAP exchanges from recordings in DIR");
+    auto* replay = s->add_option("--replay", args->replay, "answer SOAP exchanges from recordings in DIR");
+    s->add_flag("--replay-repeat", args->replay_repeat,
+                "with --replay: an exchange that has answered may answer again when nothing else matches, so "
+                "one recorded session serves any number of clients (default: each exchange answers once)")
+        ->needs(replay);
     s->add_option("--record", args->record, "record every SOAP exchange into DIR");
     s->add_option("--fault-status", args->fault_status,
                   "HTTP status of SOAP faults: 500 (SOAP 1.1) or 200 (the status the advisory's 2008 "
@@ -315,7 +326,12 @@ command add_serve_command(CLI::App& app) {
                   "public base URL for WSDL and /Content links (default: the listening URL)");
     s->add_option("--selfupdate", args->selfupdate,
                   "serve /selfupdate/... (wuident.cab first) from DIR, a SelfUpdate folder copied from a real "
-                  "WSUS (docs/lab-guide.md); without it those paths are 404");
+                  "WSUS (docs/lab-guide.md §7); without it wuident.cab is a lab stand-in that only the "
+                  "simulated agent accepts");
+    s->add_flag("--no-selfupdate", args->no_selfupdate,
+                "no SelfUpdate tree at all: /selfupdate/... is 404, as on a WSUS whose SelfUpdate directory is "
+                "missing (a 2008 agent then does not scan, 0x80244019)")
+        ->excludes("--selfupdate");
     s->add_option("--cookie-key-file", args->cookie_key_file,
                   "file holding the cookie key (32+ characters): replicas sharing it and the scenario "
                   "accept each other's cookies (default: a random key per process)");

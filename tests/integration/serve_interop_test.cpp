@@ -1,6 +1,7 @@
 // `wsuslab serve` (a child process) against what real agents send: a genuine Windows 11 scan
 // posted byte for byte with its captured headers (skipped without the captures folder), and the
-// SelfUpdate folder that 2008-era agents fetch wuident.cab from, served with --selfupdate.
+// SelfUpdate folder that 2008-era agents fetch wuident.cab from, served with --selfupdate (or the
+// lab's stand-in wuident.cab without it).
 
 #include <chrono>
 #include <csignal>
@@ -135,8 +136,8 @@ TEST_F(ServeSelfUpdateTest, ServesHeadGetAndRangesOfTheFolder) {
     EXPECT_THAT(err, HasSubstr("wsuslab serve: serving /selfupdate/... from " + folder + "\n"));
 }
 
-TEST_F(ServeSelfUpdateTest, WithoutTheOptionItIs404AndTheLogNamesTheOption) {
-    serve_process serve({"--log", log});
+TEST_F(ServeSelfUpdateTest, WithNoSelfUpdateItIs404AndTheLogNamesTheOption) {
+    serve_process serve({"--no-selfupdate", "--log", log});
     ASSERT_FALSE(serve.url().empty());
     const raw_response r = raw_client{serve.port()}.request(make_request("GET", "/selfupdate/wuident.cab"));
     EXPECT_EQ(r.status, 404);
@@ -144,16 +145,38 @@ TEST_F(ServeSelfUpdateTest, WithoutTheOptionItIs404AndTheLogNamesTheOption) {
     EXPECT_THAT(read_file(log), HasSubstr("no SelfUpdate folder is served; start wsuslab serve with --selfupdate DIR"));
 }
 
+// Without --selfupdate, wuident.cab is a stand-in that says what it is; nothing else is served.
+TEST_F(ServeSelfUpdateTest, WithoutTheOptionWuidentIsALabStandIn) {
+    serve_process serve;
+    ASSERT_FALSE(serve.url().empty());
+    raw_client client{serve.port()};
+    raw_response r = client.request(make_request("GET", "/selfupdate/wuident.cab"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_THAT(r.body, HasSubstr("wsuslab stand-in for wuident.cab: not a Microsoft cabinet."));
+    EXPECT_EQ(raw_client{serve.port()}.request(make_request("GET", "/selfupdate/AU/x86/XP/en/wuaueng.cab")).status, 404);
+    const auto [code, err] = serve.stop();
+    EXPECT_EQ(code, 0);
+    EXPECT_THAT(err, HasSubstr("wsuslab serve: /selfupdate/wuident.cab is a lab stand-in (enough for the simulated "
+                               "agent; a real agent needs --selfupdate DIR; --no-selfupdate answers 404)\n"));
+}
+
 // The simulated 2008 agent checks the SelfUpdate tree by default, as Windows 8.1-and-earlier
-// agents do (docs/client.md §2): it syncs only against a serve that has one.
-TEST_F(ServeSelfUpdateTest, TheDefault2008SyncNeedsTheTree) {
+// agents do (docs/client.md §2): it syncs against a serve with a folder or the stand-in, and
+// fails as a real agent does against one without a tree. The fleet's default is the same agent.
+TEST_F(ServeSelfUpdateTest, TheDefault2008SyncNeedsATree) {
     serve_process with_tree({"--selfupdate", folder});
     ASSERT_FALSE(with_tree.url().empty());
     child_process ok{{WSUSLAB_CLI_PATH, "sync", "--server", with_tree.url(), "--profile", "plain-workstation"}};
     EXPECT_EQ(ok.wait_exit(seconds(120)), 0) << ok.read_all_stderr();
     EXPECT_EQ(with_tree.stop().first, 0);
 
-    serve_process without;
+    serve_process stand_in({"--model", "fixed"});
+    ASSERT_FALSE(stand_in.url().empty());
+    child_process fleet{{WSUSLAB_CLI_PATH, "fleet", "--server", stand_in.url(), "--clients", "30", "--no-progress"}};
+    EXPECT_EQ(fleet.wait_exit(seconds(120)), 0) << fleet.read_all_stderr();
+    EXPECT_EQ(stand_in.stop().first, 0);
+
+    serve_process without({"--no-selfupdate"});
     ASSERT_FALSE(without.url().empty());
     child_process refused{{WSUSLAB_CLI_PATH, "sync", "--server", without.url(), "--profile", "plain-workstation"}};
     EXPECT_EQ(refused.wait_exit(seconds(120)), 1);

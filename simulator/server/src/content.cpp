@@ -277,6 +277,19 @@ std::string http_date(const std::filesystem::path& file) {
     return std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm) ? std::string(buf) : std::string();
 }
 
+// What `serve` answers for wuident.cab without a SelfUpdate folder: a lab invention that says what
+// it is. The simulated agent only asks that the file be there (docs/client.md §2); a real agent
+// would refuse it as unsigned, which is why docs/lab-guide.md §7 tells QA to give a real folder.
+http_response serve_stand_in(const http_request& request) {
+    static constexpr std::string_view stand_in =
+        "wsuslab stand-in for wuident.cab: not a Microsoft cabinet. A real Windows Update Agent needs a "
+        "SelfUpdate folder copied from a real WSUS: wsuslab serve --selfupdate DIR.\n";
+    http_response r = serve_ranged(request, stand_in.size(), [](std::uint64_t first, std::size_t count) {
+        return std::optional<std::string>(stand_in.substr(static_cast<std::size_t>(first), count));
+    });
+    return r;
+}
+
 }  // namespace
 
 http_response wsus_service::impl::handle_selfupdate(const http_request& request, std::string_view path) {
@@ -284,6 +297,10 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
         http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
         r.set_header("Allow", "GET, HEAD");
         return r;
+    }
+    if (selfupdate_root.empty() && options.selfupdate_stand_in &&
+        detail::ci_equal(path.substr(std::string_view("/selfupdate").size()), "/wuident.cab")) {
+        return serve_stand_in(request);
     }
     if (selfupdate_root.empty()) {
         if (!selfupdate_hint_logged.exchange(true)) {

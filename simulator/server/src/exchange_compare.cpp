@@ -296,6 +296,11 @@ std::string media_type_of(const http_request& r) {
 
 comparable_request make_comparable(const http_request& r, const protocol::limits& lim,
                                    const std::vector<std::string>& ignored) {
+    return make_comparable(r, parse_soap(r, lim), lim, ignored);
+}
+
+comparable_request make_comparable(const http_request& r, const protocol::result<protocol::parsed_request>& parsed,
+                                   const protocol::limits& lim, const std::vector<std::string>& ignored) {
     comparable_request c;
     c.soap = is_soap_exchange(r);
     c.method = r.method;
@@ -308,7 +313,6 @@ comparable_request make_comparable(const http_request& r, const protocol::limits
         c.operation = r.method;
         return c;
     }
-    auto parsed = protocol::parse_request(r.body, r.header("SOAPAction"), lim);
     if (!parsed) {
         c.operation = "Invalid";
         if (auto action = r.header("SOAPAction")) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <wsuslab/protocol/codec.hpp>
 #include <wsuslab/protocol/limits.hpp>
 #include <wsuslab/server/http_types.hpp>
 
@@ -37,6 +38,10 @@ struct comparable_request {
 /// `ignored` holds element local names skipped at any depth.
 comparable_request make_comparable(const http_request& r, const protocol::limits& lim,
                                    const std::vector<std::string>& ignored);
+/// The same from the codec's parse of `r.body` the caller already has (the replayer parses a
+/// live request once for this and for request_facts).
+comparable_request make_comparable(const http_request& r, const protocol::result<protocol::parsed_request>& parsed,
+                                   const protocol::limits& lim, const std::vector<std::string>& ignored);
 
 /// The differences between a recorded request and a live one, each "<field path>: <detail>",
 /// e.g. "parameters.InstalledNonLeafUpdateIDs: missing {8851}, extra {}" where "missing" lists

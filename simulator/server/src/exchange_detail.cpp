@@ -303,13 +303,23 @@ bool is_xml_content_type(std::optional<std::string_view> content_type) {
     return media == "text/xml" || media == "application/soap+xml" || media == "application/xml";
 }
 
+protocol::result<protocol::parsed_request> parse_soap(const http_request& r, const protocol::limits& lim) {
+    if (!is_soap_exchange(r)) {
+        return protocol::parse_error{};
+    }
+    return protocol::parse_request(r.body, r.header("SOAPAction"), lim);
+}
+
 request_facts inspect_request(const http_request& r, const protocol::limits& lim) {
+    return inspect_request(r, parse_soap(r, lim));
+}
+
+request_facts inspect_request(const http_request& r, const protocol::result<protocol::parsed_request>& parsed) {
     request_facts f;
     if (!is_soap_exchange(r)) {
         f.operation_name = r.method;
         return f;
     }
-    auto parsed = protocol::parse_request(r.body, r.header("SOAPAction"), lim);
     if (!parsed) {
         f.parse_problem = parsed.error().description;
         f.operation_name = "Invalid";

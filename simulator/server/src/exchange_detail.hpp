@@ -88,7 +88,12 @@ struct request_facts {
     bool anonymous() const { return cookies.empty() && client_id.empty() && dns_name.empty(); }
 };
 
+/// The codec's parse of a SOAP exchange's body; a parse_error for a non-SOAP request.
+protocol::result<protocol::parsed_request> parse_soap(const http_request& r, const protocol::limits& lim);
+
 request_facts inspect_request(const http_request& r, const protocol::limits& lim);
+/// The same from the codec's parse of `r.body` the caller already has.
+request_facts inspect_request(const http_request& r, const protocol::result<protocol::parsed_request>& parsed);
 
 /// Cookie values (EncryptedData, CookieData) a response hands out; empty for faults, non-XML
 /// bodies or responses that do not parse. `problem` receives the codec description on failure.

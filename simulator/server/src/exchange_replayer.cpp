@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <system_error>
@@ -76,6 +77,7 @@ struct exchange_replayer::impl {
         bool consumed = false;
     };
     std::vector<entry> entries;  // parallel to `exchanges`
+    std::map<std::string, std::vector<std::size_t>> by_operation;  // operation -> entries, in order
 
     // The live request as each entry compares it: without that entry's wildcard fields.
     class live_request {
@@ -184,6 +186,30 @@ struct exchange_replayer::impl {
                                          ? "application/soap+xml; charset=utf-8"
                                          : "text/xml; charset=utf-8");
         return r;
+    }
+
+    // The recorded answer of exchange `i`, as this request gets it.
+    replay_match match_of(std::size_t i, const http_request& request) const {
+        replay_match m{exchanges[i].name, exchanges[i].response};
+        m.response.head_only = detail::iequals(request.method, "HEAD");
+        detail::rebase_placeholder_urls(m.response, request);
+        return m;
+    }
+
+    // replay_options::repeat: the earliest exchange of the operation that matches, answered or
+    // not; the caller holds the lock and has found no unanswered match.
+    std::optional<replay_match> answer_again(const http_request& request, const std::string& operation,
+                                             live_request& live) const {
+        auto it = by_operation.find(operation);
+        if (it == by_operation.end()) {
+            return std::nullopt;
+        }
+        for (std::size_t i : it->second) {
+            if (detail::differences(entries[i].cmp, live.for_entry(entries[i])).empty()) {
+                return match_of(i, request);
+            }
+        }
+        return std::nullopt;
     }
 
     replay_mismatch mismatch(const http_request& request, const detail::request_facts& facts,
@@ -296,11 +322,11 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(
             return e.error();
         }
         impl::entry en;
-        en.cmp = detail::make_comparable(e.value().request, p->options.limits,
-                                         p->options.ignored_fields);
+        const auto parsed = detail::parse_soap(e.value().request, p->options.limits);
+        en.cmp = detail::make_comparable(e.value().request, parsed, p->options.limits, p->options.ignored_fields);
         en.wildcards = detail::placeholder_identity_fields(en.cmp.fields);
         detail::strip_fields(en.cmp.fields, en.wildcards);
-        const auto facts = detail::inspect_request(e.value().request, p->options.limits);
+        const auto facts = detail::inspect_request(e.value().request, parsed);
         en.anonymous = facts.anonymous();
         en.presented = facts.cookies;
         if (facts.op) {
@@ -319,6 +345,7 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(
         for (auto const& c : en.issued) {
             p->recorded_cookies[c].insert(it->second);
         }
+        p->by_operation[en.cmp.operation].push_back(p->entries.size());
         p->entries.push_back(std::move(en));
         p->exchanges.push_back(std::move(e.value()));
     }
@@ -327,8 +354,10 @@ exchange_result<std::unique_ptr<exchange_replayer>> exchange_replayer::load(
 
 replay_outcome exchange_replayer::answer(const http_request& request) {
     impl& s = *impl_;
-    const auto facts = detail::inspect_request(request, s.options.limits);
-    const auto cmp = detail::make_comparable(request, s.options.limits, s.options.ignored_fields);
+    // One parse of the live request serves both the client's identity and the comparison.
+    const auto parsed = detail::parse_soap(request, s.options.limits);
+    const auto facts = detail::inspect_request(request, parsed);
+    const auto cmp = detail::make_comparable(request, parsed, s.options.limits, s.options.ignored_fields);
 
     impl::live_request live(cmp);
 
@@ -353,10 +382,12 @@ replay_outcome exchange_replayer::answer(const http_request& request) {
             if (!request.remote_address.empty()) {
                 s.live_peers[request.remote_address] = seq;
             }
-            replay_match m{s.exchanges[i].name, s.exchanges[i].response};
-            m.response.head_only = detail::iequals(request.method, "HEAD");
-            detail::rebase_placeholder_urls(m.response, request);
-            return m;
+            return s.match_of(i, request);
+        }
+    }
+    if (s.options.repeat) {
+        if (auto again = s.answer_again(request, cmp.operation, live)) {
+            return *again;
         }
     }
     return s.mismatch(request, facts, live, cands);

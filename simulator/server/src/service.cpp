@@ -181,7 +181,7 @@ std::variant<std::unique_ptr<wsus_service>, std::string> wsus_service::create(se
         return *err;
     }
     if (!o.replay_dir.empty()) {
-        auto loaded = exchange_replayer::load(o.replay_dir, replay_options{o.limits, {}, {}});
+        auto loaded = exchange_replayer::load(o.replay_dir, replay_options{o.limits, {}, {}, o.replay_repeat});
         if (!loaded) {
             return loaded.error().message();
         }
@@ -228,7 +228,8 @@ http_response wsus_service::handle(const http_request& request) {
     try {
         // A SelfUpdate folder is served in replay mode too: its files are not in recordings. A
         // POST without SOAPAction is refused as ASP.NET refuses it, whatever was recorded.
-        const bool selfupdate = !impl_->selfupdate_root.empty() && is_selfupdate(request);
+        const bool selfupdate =
+            (!impl_->selfupdate_root.empty() || impl_->options.selfupdate_stand_in) && is_selfupdate(request);
         const bool no_action = request.method == "POST" && !request.header("SOAPAction");
         if (impl_->replayer && !is_monitoring(request) && !selfupdate && !no_action) {
             r.response = impl_->replayer->respond(request);

@@ -18,7 +18,7 @@ constexpr const char* fixed_fault_id = "0c0ffee0-0000-4000-8000-000000000001";
 class ExchangeReplayerTest : public ::testing::Test {
 protected:
     // Records the scripts of `names` one after another (client i gets salt i).
-    void record(const std::vector<std::string>& names) {
+    void record(const std::vector<std::string>& names, replay_options options = {}) {
         recording_info info;
         info.source = "recorded by ExchangeReplayerTest";
         auto rec = exchange_recorder::open(dir_.str(), info).value();
@@ -29,7 +29,6 @@ protected:
                 ASSERT_TRUE(rec->record(req, resp).ok());
             }
         }
-        replay_options options;
         options.fault_id = [] { return std::string(fixed_fault_id); };
         auto loaded = exchange_replayer::load(dir_.str(), options);
         ASSERT_TRUE(loaded.ok()) << loaded.error().message();
@@ -194,6 +193,24 @@ TEST_F(ExchangeReplayerTest, RepeatedRequestIsAlreadyReplayed) {
     EXPECT_EQ(m.message(),
               "no recorded exchange matches: nearest 0006-pc1-SyncUpdates differs in order: "
               "already replayed");
+}
+
+// replay_options::repeat: once nothing unanswered matches, an answered exchange that matches by
+// content answers again, for the same client or another one; content still has to match.
+TEST_F(ExchangeReplayerTest, WithRepeatAnAnsweredExchangeAnswersAgain) {
+    replay_options options;
+    options.repeat = true;
+    record({"pc1"}, options);
+    replay_steps(0, 0, 6);
+    expect_replayed(scripts_[0].steps[5].first, 0, 5);
+    expect_replayed(scripts_[0].steps[5].first, 0, 5);
+    const client_script other = make_script("pc2", 1, "127.0.0.1:50099");
+    expect_replayed(other.steps[3].first, 0, 3);  // another client, first SyncUpdates: same content
+    const client_script salted = make_script("pc9", 9, "127.0.0.1:50098");
+    const auto m = expect_mismatch(salted.steps[5].first);
+    EXPECT_EQ(m.message(),
+              "no recorded exchange matches: nearest 0005-pc1-SyncUpdates differs in "
+              "parameters.OtherCachedUpdateIDs: missing {}, extra {8871}");
 }
 
 TEST_F(ExchangeReplayerTest, ARequestOfAnotherClientsSequenceIsRefused) {

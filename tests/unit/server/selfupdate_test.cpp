@@ -174,6 +174,33 @@ TEST_F(SelfUpdateTest, WithoutAFolderItIs404AndTheLogSaysWhyOnce) {
     EXPECT_EQ(log.find(hint), log.rfind(hint));
 }
 
+// Without a folder, `selfupdate_stand_in` answers wuident.cab (any case, ranges as files) with a
+// text that says it is the lab's stand-in; every other SelfUpdate path stays 404.
+TEST_F(SelfUpdateTest, TheStandInAnswersOnlyWuident) {
+    service_options o;
+    o.selfupdate_stand_in = true;
+    service_harness h(o);
+    ASSERT_TRUE(h.ok());
+    const std::string expected =
+        "wsuslab stand-in for wuident.cab: not a Microsoft cabinet. A real Windows Update Agent needs a "
+        "SelfUpdate folder copied from a real WSUS: wsuslab serve --selfupdate DIR.\n";
+    http_response r = h.get("/selfupdate/WUIDENT.CAB");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, expected);
+    EXPECT_EQ(r.header("Content-Type"), std::optional<std::string_view>("application/octet-stream"));
+    r = h.get("/selfupdate/wuident.cab", "HEAD");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(r.head_only);
+    EXPECT_EQ(r.body.size(), expected.size());  // the session sends Content-Length from it
+    r = h.get("/selfupdate/wuident.cab", "GET", {{"Range", "bytes=0-6"}});
+    EXPECT_EQ(r.status, 206);
+    EXPECT_EQ(r.body, "wsuslab");
+    for (const char* target : {"/selfupdate/AU/x86/XP/en/wuaueng.cab", "/selfupdate/", "/selfupdate/wuident.cab/x"}) {
+        SCOPED_TRACE(target);
+        EXPECT_EQ(h.get(target).status, 404);
+    }
+}
+
 TEST_F(SelfUpdateTest, AFolderThatIsNotThereIsAStartupError) {
     service_options o;
     o.scenario = kb954960();

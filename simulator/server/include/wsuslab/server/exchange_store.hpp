@@ -173,6 +173,10 @@ struct replay_options {
     std::vector<std::string> ignored_fields;
     /// Generates the detail ID of a mismatch fault. Default: a random GUID.
     std::function<std::string()> fault_id;
+    /// When no exchange that has not answered yet matches, let one that already answered match
+    /// again (the same comparison, any client): one recorded session then serves any number of
+    /// clients or repeated runs (`serve --replay-repeat`). Off: each exchange answers once.
+    bool repeat = false;
 };
 
 /// cookie, oldCookie, CookieData, Expiration, EncryptedData, currentTime, clientTime, lastChange,

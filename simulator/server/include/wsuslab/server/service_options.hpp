@@ -40,6 +40,8 @@ struct service_options {
 
     /// When set, every SOAP exchange is answered from recordings in this directory.
     std::string replay_dir;
+    /// replay_options::repeat: a recorded exchange may answer again once it has answered.
+    bool replay_repeat = false;
     /// When set, every SOAP exchange is recorded into this directory.
     std::string record_dir;
 
@@ -48,8 +50,13 @@ struct service_options {
     int fault_status = 500;
 
     /// A SelfUpdate folder copied from a real WSUS (docs/lab-guide.md): GET/HEAD /selfupdate/...
-    /// serve its files (paths case-insensitive, as IIS on NTFS). Empty = /selfupdate/... is 404.
+    /// serve its files (paths case-insensitive, as IIS on NTFS). Empty = see selfupdate_stand_in.
     std::string selfupdate_dir;
+    /// Without a folder: answer GET/HEAD /selfupdate/wuident.cab with a lab stand-in (a short
+    /// text, not a Microsoft cabinet) so that the SelfUpdate check of a simulated 2008 agent
+    /// passes, as against a WSUS whose setup created the SelfUpdate directory (docs/lab-guide.md
+    /// §7). `wsuslab serve` turns it on unless --no-selfupdate; false = /selfupdate/... is 404.
+    bool selfupdate_stand_in = false;
 
     /// SoftwareDistribution.log path; empty = no log file (fault IDs are still kept).
     std::string log_path;
