@@ -80,6 +80,8 @@ bool is_xml_char(char32_t cp) {
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& cp) { return decode(text, i, cp); }
+
 std::string sanitize_xml_text(std::string_view text) {
     static constexpr std::string_view replacement = "\xEF\xBF\xBD";
     std::string out;

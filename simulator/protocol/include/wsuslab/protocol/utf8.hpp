@@ -20,6 +20,10 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view bytes);
 /// [#x10000-#x10FFFF].
 bool is_xml_char(char32_t cp);
 
+/// Decodes the strict UTF-8 sequence at `i` into `cp`; returns its length (1 to 4), or 0 when
+/// the bytes there are not a valid sequence.
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& cp);
+
 /// A copy of `text` in which every invalid UTF-8 sequence and every character XML 1.0 cannot
 /// carry is replaced by U+FFFD, so that serializers always emit well-formed documents.
 std::string sanitize_xml_text(std::string_view text);
