@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <wsuslab/server/service_routes.hpp>
+
 #include "plain_response.hpp"
 #include "service_impl.hpp"
 #include "targeting.hpp"
@@ -104,6 +106,10 @@ http_response method_not_allowed(std::string allow) {
 }
 
 }  // namespace detail
+
+bool is_metrics_get(const http_request& request) {
+    return request.method == "GET" && detail::match_route(request).kind == detail::route_kind::metrics;
+}
 
 namespace {
 

@@ -39,9 +39,8 @@ TEST(OperationAuthTest, GetAuthorizationCookieRejectsABadClientIdWithAnInternalS
     EXPECT_EQ(f.code, protocol::error_code::internal_server_error);
     EXPECT_EQ(f.message, "");
     ASSERT_EQ(f.prelude.size(), 1U);
-    EXPECT_EQ(f.prelude[0].severity, log_severity::error);
-    EXPECT_EQ(f.prelude[0].source, "SimpleAuthImplementation.GetAuthorizationCookie");
-    EXPECT_EQ(f.prelude[0].message, "invalid clientId: must be 1-255 characters of a-z, 0-9 and '-'");
+    expect_line(f.prelude[0], log_severity::error, "SimpleAuthImplementation.GetAuthorizationCookie",
+                "invalid clientId: must be 1-255 characters of a-z, 0-9 and '-'");
     EXPECT_EQ(call.notes.client_id, "");
 }
 
@@ -78,9 +77,8 @@ TEST(OperationAuthTest, RegisterComputerWithoutComputerInfoIsInvalidParameters) 
     protocol::register_computer_request r;
     r.cookie_ = bench.cookie(office_client_id, office_dns);
     detail::soap_call call = bench.call(protocol::operation::register_computer);
-    const detail::app_fault f = operation_bench::app_fault_of(detail::register_computer(bench.ctx(), call, r));
-    EXPECT_EQ(f.code, protocol::error_code::invalid_parameters);
-    EXPECT_EQ(f.message, "computerInfo");
+    expect_app_fault(detail::register_computer(bench.ctx(), call, r),
+                     protocol::error_code::invalid_parameters, "computerInfo");
     EXPECT_EQ(call.notes.client_id, office_client_id);
 }
 
@@ -132,10 +130,7 @@ TEST_P(OperationCookieTest, SyncUpdatesAnswersTheCookieFault) {
     operation_bench bench;
     const protocol::sync_updates_request r = service_harness::sync_request(cookie_for(bench, k.name), {});
     detail::soap_call call = bench.call(protocol::operation::sync_updates);
-    const detail::app_fault f = operation_bench::app_fault_of(detail::sync_updates(bench.ctx(), call, r));
-    EXPECT_EQ(f.code, k.expected);
-    EXPECT_EQ(f.message, "");
-    EXPECT_TRUE(f.prelude.empty());
+    expect_app_fault(detail::sync_updates(bench.ctx(), call, r), k.expected, "");
     if (std::string_view(k.detail).empty()) {
         EXPECT_TRUE(call.notes.detail.empty());
     } else {

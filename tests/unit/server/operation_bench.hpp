@@ -83,7 +83,8 @@ public:
         auto auth = response_of<protocol::get_authorization_cookie_response>(
             detail::get_authorization_cookie(ctx_, ac, ar));
         protocol::get_cookie_request gr;
-        gr.auth_cookies = std::vector<protocol::authorization_cookie>{auth.result.value_or(protocol::authorization_cookie{})};
+        gr.auth_cookies =
+            std::vector<protocol::authorization_cookie>{auth.result.value_or(protocol::authorization_cookie{})};
         gr.last_change = state_.snapshot().config_last_change;
         gr.protocol_version = std::string("1.6");
         detail::soap_call gc = call(protocol::operation::get_cookie);
@@ -134,5 +135,24 @@ private:
     detail::service_state state_;
     detail::operation_context ctx_{{options_, log_, metrics_, state_}, data_, codec_};
 };
+
+/// Expects exactly this log line.
+inline void expect_line(const log_line& line, log_severity severity, const std::string& source,
+                        const std::string& message) {
+    SCOPED_TRACE("log line " + line.source + " " + line.message);
+    EXPECT_EQ(line.severity, severity);
+    EXPECT_EQ(line.source, source);
+    EXPECT_EQ(line.message, message);
+}
+
+/// Expects an application fault of `code` with `message` and no log lines before it.
+inline void expect_app_fault(const detail::op_outcome& outcome, protocol::error_code code,
+                             const std::string& message) {
+    SCOPED_TRACE("expected fault " + std::string(protocol::error_code_name(code)) + " '" + message + "'");
+    const detail::app_fault f = operation_bench::app_fault_of(outcome);
+    EXPECT_EQ(f.code, code);
+    EXPECT_EQ(f.message, message);
+    EXPECT_TRUE(f.prelude.empty());
+}
 
 }  // namespace wsuslab::server::test

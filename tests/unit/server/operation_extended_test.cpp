@@ -42,10 +42,8 @@ TEST(OperationExtendedTest, GetExtendedUpdateInfoAsksForLocalesWithLocalizedProp
     r.revision_ids = protocol::id_list{8862};
     r.info_types = protocol::string_list{"LocalizedProperties"};
     detail::soap_call call = bench.call(protocol::operation::get_extended_update_info);
-    const detail::app_fault f =
-        operation_bench::app_fault_of(detail::get_extended_update_info(bench.ctx(), call, r));
-    EXPECT_EQ(f.code, protocol::error_code::invalid_parameters);
-    EXPECT_EQ(f.message, "locales");
+    expect_app_fault(detail::get_extended_update_info(bench.ctx(), call, r),
+                     protocol::error_code::invalid_parameters, "locales");
 }
 
 TEST(OperationExtendedTest, GetExtendedUpdateInfo2RefusesMoreThanMaxExtendedUpdatesPerRequest) {
@@ -55,10 +53,8 @@ TEST(OperationExtendedTest, GetExtendedUpdateInfo2RefusesMoreThanMaxExtendedUpda
     r.update_ids = std::vector<protocol::update_identity>(51, protocol::update_identity{"x", 1});
     r.info_types = protocol::string_list{"Core"};
     detail::soap_call call = bench.call(protocol::operation::get_extended_update_info2);
-    const detail::app_fault f =
-        operation_bench::app_fault_of(detail::get_extended_update_info2(bench.ctx(), call, r));
-    EXPECT_EQ(f.code, protocol::error_code::invalid_parameters);
-    EXPECT_EQ(f.message, "updateIDs");
+    expect_app_fault(detail::get_extended_update_info2(bench.ctx(), call, r),
+                     protocol::error_code::invalid_parameters, "updateIDs");
 }
 
 TEST(OperationExtendedTest, GetFileLocationsRejectsADigestThatIsNotTwentyBytes) {
@@ -67,9 +63,8 @@ TEST(OperationExtendedTest, GetFileLocationsRejectsADigestThatIsNotTwentyBytes) 
     r.cookie_ = bench.registered_cookie(office_client_id, office_dns);
     r.file_digests = protocol::string_list{base64_encode("nineteen bytes only")};
     detail::soap_call call = bench.call(protocol::operation::get_file_locations);
-    const detail::app_fault f = operation_bench::app_fault_of(detail::get_file_locations(bench.ctx(), call, r));
-    EXPECT_EQ(f.code, protocol::error_code::invalid_parameters);
-    EXPECT_EQ(f.message, "fileDigests");
+    expect_app_fault(detail::get_file_locations(bench.ctx(), call, r),
+                     protocol::error_code::invalid_parameters, "fileDigests");
 }
 
 TEST(OperationExtendedTest, ReportEventBatchKeepsAndCountsTheEvents) {
