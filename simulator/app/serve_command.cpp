@@ -22,6 +22,7 @@
 
 #include <wsuslab/server/server.hpp>
 #include <wsuslab/server/service.hpp>
+#include <wsuslab/server/service_routes.hpp>
 
 #include "commands.hpp"
 
@@ -120,12 +121,6 @@ std::variant<std::string, cookie_key> read_cookie_key(const std::string& path) {
     return cookie_key{key};
 }
 
-bool is_metrics_get(const server::http_request& request) {
-    std::string_view path = request.target;
-    path = path.substr(0, path.find('?'));
-    return path == "/metrics" && request.method == "GET";
-}
-
 int run_serve(const serve_args& a) {
     // Durations and levels first: a typo is a usage error before anything is opened.
     server::server_config config;
@@ -213,7 +208,7 @@ int run_serve(const serve_args& a) {
     auto handler = [service, transport](const server::http_request& request) {
         server::http_response response = service->handle(request);
         server::http_server* const s = transport->load();
-        if (s != nullptr && response.status == 200 && is_metrics_get(request)) {
+        if (s != nullptr && response.status == 200 && server::is_metrics_get(request)) {
             response.body += server::format_transport_metrics(s->stats());
         }
         return response;

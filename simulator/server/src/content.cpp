@@ -17,11 +17,11 @@
 
 #include <wsuslab/mitigation/content.hpp>
 
-#include "service_impl.hpp"
-#include "targeting.hpp"
 #include "plain_response.hpp"
+#include "router.hpp"
+#include "targeting.hpp"
 
-namespace wsuslab::server {
+namespace wsuslab::server::detail {
 namespace {
 
 struct byte_range {
@@ -54,7 +54,7 @@ range_kind parse_range(std::string_view header, std::uint64_t size, byte_range& 
         header.remove_prefix(1);
     }
     constexpr std::string_view unit = "bytes=";
-    if (header.size() < unit.size() || !detail::ci_equal(header.substr(0, unit.size()), unit)) {
+    if (header.size() < unit.size() || !ci_equal(header.substr(0, unit.size()), unit)) {
         return range_kind::none;
     }
     std::string_view spec = header.substr(unit.size());
@@ -133,7 +133,7 @@ http_response serve_ranged(const http_request& request, std::uint64_t size, cons
     const std::size_t count = size == 0 ? 0 : static_cast<std::size_t>(range.last - range.first + 1);
     auto bytes = read(range.first, count);
     if (!bytes) {
-        return detail::plain_text_response(500, "internal error: the file could not be read\n");
+        return plain_text_response(500, "internal error: the file could not be read\n");
     }
     r.body = std::move(*bytes);
     return r;
@@ -188,7 +188,7 @@ std::optional<std::filesystem::path> find_entry(const std::filesystem::path& dir
     for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
          it.increment(ec)) {
         const std::string candidate = it->path().filename().string();
-        if (detail::ci_equal(candidate, name) && (!best || candidate < best->filename().string())) {
+        if (ci_equal(candidate, name) && (!best || candidate < best->filename().string())) {
             best = it->path();
         }
     }
@@ -210,7 +210,7 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
     resolved_file out;
     const auto decoded = percent_decode(rest);
     if (!decoded) {
-        out.refusal = detail::plain_text_response(400, "bad request: bad percent-encoding in the path\n");
+        out.refusal = plain_text_response(400, "bad request: bad percent-encoding in the path\n");
         return out;
     }
     std::filesystem::path at = root;
@@ -225,13 +225,13 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
         }
         if (segment == "." || segment == ".." ||
             std::any_of(segment.begin(), segment.end(), [](char c) { return c == '\\' || static_cast<unsigned char>(c) < 0x20; })) {
-            out.refusal = detail::plain_text_response(400, "bad request: the path may not contain '.' or '..' segments, backslashes or "
+            out.refusal = plain_text_response(400, "bad request: the path may not contain '.' or '..' segments, backslashes or "
                                      "control characters\n");
             return out;
         }
         auto next = find_entry(at, segment);
         if (!next) {
-            out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
+            out.refusal = plain_text_response(404, "The resource cannot be found.\n");
             return out;
         }
         at = *next;
@@ -240,12 +240,12 @@ resolved_file resolve_selfupdate(const std::filesystem::path& root, std::string_
     std::error_code ec;
     const std::filesystem::path real = std::filesystem::canonical(at, ec);
     if (!any || ec || !std::filesystem::is_regular_file(real, ec)) {
-        out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
+        out.refusal = plain_text_response(404, "The resource cannot be found.\n");
         return out;
     }
     // A symbolic link may point anywhere; only what really lies inside the folder is served.
     if (!inside(root, real)) {
-        out.refusal = detail::plain_text_response(404, "The resource cannot be found.\n");
+        out.refusal = plain_text_response(404, "The resource cannot be found.\n");
         out.why = "resolves to " + real.string() + ", outside the SelfUpdate folder " + root.string() + "; refused";
         return out;
     }
@@ -292,27 +292,49 @@ http_response serve_stand_in(const http_request& request) {
 
 }  // namespace
 
-http_response wsus_service::impl::handle_selfupdate(const http_request& request, std::string_view path) {
-    if (request.method != "GET" && request.method != "HEAD") {
-        http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
-        r.set_header("Allow", "GET, HEAD");
-        return r;
+std::variant<std::filesystem::path, std::string> selfupdate_root(const std::string& dir) {
+    std::error_code ec;
+    const std::filesystem::path root = std::filesystem::canonical(dir, ec);
+    if (ec) {
+        return "SelfUpdate folder '" + dir + "': " + ec.message();
     }
-    if (selfupdate_root.empty() && options.selfupdate_stand_in &&
-        detail::ci_equal(path.substr(std::string_view("/selfupdate").size()), "/wuident.cab")) {
+    if (!std::filesystem::is_directory(root, ec)) {
+        return "SelfUpdate folder '" + dir + "' is not a directory";
+    }
+    return root;
+}
+
+bool has_wuident(const std::filesystem::path& root) {
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(root, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+        if (ci_equal(it->path().filename().string(), "wuident.cab")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+http_response handle_selfupdate(const selfupdate_folder& folder, server_log& log, const http_request& request,
+                                std::string_view path) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        return method_not_allowed("GET, HEAD");
+    }
+    if (folder.root.empty() && folder.stand_in &&
+        ci_equal(path.substr(std::string_view("/selfupdate").size()), "/wuident.cab")) {
         return serve_stand_in(request);
     }
-    if (selfupdate_root.empty()) {
-        if (!selfupdate_hint_logged.exchange(true)) {
+    if (folder.root.empty()) {
+        if (!folder.hint_logged.exchange(true)) {
             log.write(log_line{log_severity::warning, "SelfUpdateHandler.ProcessRequest",
                                request.target + ": 404, no SelfUpdate folder is served; start wsuslab serve with "
                                                 "--selfupdate DIR (a copy of a real WSUS's SelfUpdate folder) to serve it",
                                {}});
         }
-        return detail::plain_text_response(404, "The resource cannot be found. (No SelfUpdate folder is served: see wsuslab serve "
+        return plain_text_response(404, "The resource cannot be found. (No SelfUpdate folder is served: see wsuslab serve "
                           "--selfupdate.)\n");
     }
-    resolved_file found = resolve_selfupdate(selfupdate_root, path.substr(std::string_view("/selfupdate").size()));
+    resolved_file found = resolve_selfupdate(folder.root, path.substr(std::string_view("/selfupdate").size()));
     if (found.refusal) {
         if (!found.why.empty()) {
             log.write(log_line{log_severity::warning, "SelfUpdateHandler.ProcessRequest",
@@ -323,11 +345,11 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(found.file, ec);
     if (ec) {
-        return detail::plain_text_response(404, "The resource cannot be found.\n");
+        return plain_text_response(404, "The resource cannot be found.\n");
     }
-    if (size > max_selfupdate_file) {
-        return detail::plain_text_response(500, "internal error: " + found.file.filename().string() + " is larger than the " +
-                              std::to_string(max_selfupdate_file >> 20) + " MiB the lab server serves\n");
+    if (size > selfupdate_folder::max_file) {
+        return plain_text_response(500, "internal error: " + found.file.filename().string() + " is larger than the " +
+                              std::to_string(selfupdate_folder::max_file >> 20) + " MiB the lab server serves\n");
     }
     http_response r = serve_ranged(request, size, [&found](std::uint64_t first, std::size_t count) {
         return read_part(found.file, first, count);
@@ -338,15 +360,13 @@ http_response wsus_service::impl::handle_selfupdate(const http_request& request,
     return r;
 }
 
-http_response wsus_service::impl::handle_content(const http_request& request, std::string_view path) {
+http_response handle_content(const scenario_index* index, const http_request& request, std::string_view path) {
     if (request.method != "GET" && request.method != "HEAD") {
-        http_response r = detail::plain_text_response(405, "The HTTP verb used to access this page is not allowed.\n");
-        r.set_header("Allow", "GET, HEAD");
-        return r;
+        return method_not_allowed("GET, HEAD");
     }
-    const detail::content_entry* entry = index ? index->content_by_path(path) : nullptr;
+    const content_entry* entry = index ? index->content_by_path(path) : nullptr;
     if (entry == nullptr) {
-        return detail::plain_text_response(404, "The resource cannot be found.\n");
+        return plain_text_response(404, "The resource cannot be found.\n");
     }
     const mitigation::content_file& file = *entry->file;
     http_response r = serve_ranged(request, file.size, [&file](std::uint64_t first, std::size_t count) {
@@ -356,4 +376,4 @@ http_response wsus_service::impl::handle_content(const http_request& request, st
     return r;
 }
 
-}  // namespace wsuslab::server
+}  // namespace wsuslab::server::detail

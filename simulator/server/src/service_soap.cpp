@@ -3,15 +3,15 @@
 
 #include <cstdio>
 #include <string>
+#include <tuple>
 
 #include <wsuslab/protocol/codec.hpp>
 
-#include "service_impl.hpp"
+#include "operations.hpp"
+#include "router.hpp"
 #include "service_time.hpp"
-#include "targeting.hpp"
 
-namespace wsuslab::server {
-namespace detail {
+namespace wsuslab::server::detail {
 
 std::string canonical_log_source(protocol::operation op) {
     switch (protocol::service_of(op)) {
@@ -23,8 +23,6 @@ std::string canonical_log_source(protocol::operation op) {
     }
     return "ClientImplementation." + std::string(protocol::operation_name(op));
 }
-
-}  // namespace detail
 
 namespace {
 
@@ -66,7 +64,7 @@ std::optional<std::string> action_problem(std::optional<std::string_view> action
     }
     const auto op = protocol::operation_from_action(*action);
     const bool offered = op && (*op != protocol::operation::start_category_scan || scenario == nullptr ||
-                                detail::version_at_least(scenario->server.protocol_version, 3, 2));
+                                version_at_least(scenario->server.protocol_version, 3, 2));
     if (offered) {
         return std::nullopt;
     }
@@ -81,171 +79,161 @@ std::string describe(const protocol::parse_error& e) {
     return text;
 }
 
-}  // namespace
+template <class Request>
+using handler = op_outcome (*)(const operation_context&, soap_call&, const Request&);
 
-http_response wsus_service::impl::fault_response(detail::soap_call& call, const detail::app_fault& fault) {
-    const std::string id = random_guid();
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        fault_ids.push_back(id);
-        while (fault_ids.size() > max_kept_fault_ids) {
-            fault_ids.pop_front();
-        }
-    }
-    protocol::soap_fault f = protocol::make_fault(fault.code, fault.message, id, call.soap_action);
-    f.faultstring = "Fault occurred";
-    const std::string actor = call.state.base_url + std::string(call.actor_path);
-    f.faultactor = actor;
+// Every operation's handler, found by its request type: a request type without a handler, or
+// with two, does not compile.
+constexpr auto handlers = std::make_tuple(
+    &get_authorization_cookie, &get_config, &get_cookie, &register_computer, &start_category_scan, &sync_updates,
+    &sync_printer_catalog, &refresh_cache, &get_extended_update_info, &get_extended_update_info2,
+    &get_file_locations, &report_event_batch);
 
-    // WSUS logged Client=? for the 954960 InternalServerError (docs/history.md §3.4); a later
-    // Microsoft sample names the client for a fault raised after reading the cookie
-    // (docs/kb954960-lab.md §6.2).
-    const bool name_client = fault.code != protocol::error_code::internal_server_error && !call.client_id.empty();
-    std::vector<log_line> lines = fault.prelude;
-    lines.push_back(log_line{log_severity::warning, "SoapUtilities.CreateException",
-                             "ThrowException: actor = " + actor + ", ID=" + id + ", ErrorCode=" +
-                                 std::string(protocol::error_code_name(fault.code)) +
-                                 ", Message=" + fault.message +
-                                 ", Client=" + (name_client ? call.client_id : std::string("?")),
-                             {}});
-    log.write(lines);
-    metrics.record_fault(protocol::error_code_name(fault.code));
+// The ThrowException line (after `prelude`) of a fault, its ID kept and the fault counted.
+struct fault_record {
+    std::string actor;
+    std::string id;
+    std::string error;  ///< ErrorCode in the log line
+    std::string message;
+    std::string client = "?";
+    std::string metric;  ///< the fault metric's label
+    std::vector<log_line> prelude;
+};
 
+void record_fault(const endpoint_context& ep, fault_record r) {
+    ep.state.add_fault_id(r.id);
+    r.prelude.push_back(log_line{log_severity::warning, "SoapUtilities.CreateException",
+                                 "ThrowException: actor = " + r.actor + ", ID=" + r.id + ", ErrorCode=" + r.error +
+                                     ", Message=" + r.message + ", Client=" + r.client,
+                                 {}});
+    ep.log.write(r.prelude);
+    ep.metrics.record_fault(r.metric);
+}
+
+http_response fault_http(int status, const protocol::soap_fault& f) {
     http_response r;
-    r.status = options.fault_status;
+    r.status = status;
     r.set_header("Content-Type", std::string(soap_content_type));
     r.body = protocol::serialize_fault(f);
     return r;
 }
 
-detail::routed wsus_service::impl::envelope_fault(const detail::soap_call& call, detail::routed out,
-                                                  protocol::fault_code code, std::string faultstring,
-                                                  std::optional<protocol::error_code> error, std::string message) {
-    protocol::soap_fault f;
-    f.code = code;
-    f.faultstring = std::move(faultstring);
+// An MS-WUSP application fault decided by an operation, with the configured fault status.
+http_response app_fault_response(const endpoint_context& ep, const soap_call& call, const app_fault& fault) {
+    protocol::soap_fault f = protocol::make_fault(fault.code, fault.message, random_guid(), call.soap_action);
+    f.faultstring = "Fault occurred";
     f.faultactor = call.state.base_url + call.actor_path;
-    if (error) {
-        f.error = std::string(protocol::error_code_name(*error));
+    // WSUS logged Client=? for the 954960 InternalServerError (docs/history.md §3.4); a later
+    // Microsoft sample names the client for a fault raised after reading the cookie
+    // (docs/kb954960-lab.md §6.2).
+    const bool name_client =
+        fault.code != protocol::error_code::internal_server_error && !call.notes.client_id.empty();
+    const std::string error(protocol::error_code_name(fault.code));
+    record_fault(ep, fault_record{*f.faultactor, f.id, error, fault.message,
+                                  name_client ? call.notes.client_id : std::string("?"), error, fault.prelude});
+    return fault_http(ep.options.fault_status, f);
+}
+
+// An envelope-level or parameter-level problem: a SOAP fault naming it, without MS-WUSP detail
+// unless `error` is set (HTTP 500, or the fault status with `error`); nothing else changes.
+struct envelope_problem {
+    protocol::fault_code code = protocol::fault_code::client;
+    std::string faultstring;
+    std::optional<protocol::error_code> error;
+    std::string message;
+};
+
+routed envelope_fault(const endpoint_context& ep, const soap_call& call, routed out, envelope_problem p) {
+    protocol::soap_fault f;
+    f.code = p.code;
+    f.faultstring = std::move(p.faultstring);
+    f.faultactor = call.state.base_url + call.actor_path;
+    if (p.error) {
+        f.error = std::string(protocol::error_code_name(*p.error));
     }
-    f.message = std::move(message);
+    f.message = std::move(p.message);
     f.id = random_guid();
     f.method = call.soap_action;
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        fault_ids.push_back(f.id);
-        while (fault_ids.size() > max_kept_fault_ids) {
-            fault_ids.pop_front();
-        }
-    }
-    log.write(log_line{log_severity::warning, "SoapUtilities.CreateException",
-                       "ThrowException: actor = " + *f.faultactor + ", ID=" + f.id + ", ErrorCode=" +
-                           f.error.value_or(std::string(protocol::fault_code_name(code))) +
-                           ", Message=" + (f.message.empty() ? f.faultstring : f.message) + ", Client=?",
-                       {}});
-    metrics.record_fault(f.error.value_or("none"));
-    out.response.status = error ? options.fault_status : 500;
-    out.response.set_header("Content-Type", std::string(soap_content_type));
-    out.response.body = protocol::serialize_fault(f);
-    out.detail.push_back("fault=" + f.faultstring);
+    const std::string error = f.error.value_or(std::string(protocol::fault_code_name(p.code)));
+    record_fault(ep, fault_record{*f.faultactor, f.id, error, f.message.empty() ? f.faultstring : f.message, "?",
+                                  f.error.value_or("none"), {}});
+    out.response = fault_http(p.error ? ep.options.fault_status : 500, f);
+    out.notes.detail.push_back("fault=" + f.faultstring);
     return out;
 }
 
-detail::routed wsus_service::impl::handle_soap(const http_request& request, std::string_view actor_path,
-                                               protocol::service expected) {
-    detail::soap_call call{request};
-    const auto action = request.header("SOAPAction");
-    call.soap_action = std::string(action.value_or(""));
-    call.actor_path = std::string(actor_path);
-    call.now_ms = now_ms();
-    call.state = snapshot();
-
-    // An envelope-level or parameter-level problem: a SOAP fault naming it, nothing else changes.
-    detail::routed out;
-    auto soap_error = [&](protocol::fault_code code, std::string faultstring,
-                          std::optional<protocol::error_code> error, std::string message) {
-        return envelope_fault(call, std::move(out), code, std::move(faultstring), error, std::move(message));
-    };
-    out.metric_label = "Unknown";
-    out.log_source = "WebServiceHandler.ProcessRequest";
-    if (auto problem = action_problem(action, scenario.get())) {
-        return soap_error(protocol::fault_code::client, std::move(*problem), std::nullopt, "");
-    }
-    const protocol::operation action_op = *protocol::operation_from_action(*action);
-    out.metric_label = std::string(protocol::operation_name(action_op));
-    out.log_source = detail::canonical_log_source(action_op);
-
-    auto parsed = protocol::parse_request(request.body, action, options.limits);
-    if (!parsed) {
-        const protocol::parse_error& e = parsed.error();
-        return soap_error(e.code(), describe(e), e.application_error(), e.parameter);
-    }
-    call.op = parsed.value().op;
-    out.metric_label = std::string(protocol::operation_name(call.op));
-    out.log_source = detail::canonical_log_source(call.op);
-    if (protocol::service_of(call.op) != expected) {
-        return soap_error(protocol::fault_code::client,
-                          "operation " + std::string(protocol::operation_name(call.op)) +
-                              " is not offered at " + std::string(actor_path),
-                          std::nullopt, "");
-    }
-    if (!scenario) {
-        return soap_error(protocol::fault_code::server, "no scenario loaded; the server only replays",
-                          protocol::error_code::internal_server_error, "");
-    }
-
-    detail::op_outcome outcome = dispatch(call, parsed.value().body);
-    out.client_id = call.client_id;
-    out.model = call.model;
-    out.detail = call.detail;
-    log.write(call.extra_log);
+// The answer of an operation's outcome: the response in the request's SOAP version, or its fault.
+routed answer(const endpoint_context& ep, const soap_call& call, routed out, op_outcome outcome,
+              protocol::soap_version version) {
+    out.notes = call.notes;
     if (auto* resp = std::get_if<protocol::response>(&outcome)) {
         out.response.status = 200;
         out.response.set_header("Content-Type", std::string(soap_content_type));
-        out.response.body = protocol::serialize_response(*resp, parsed.value().version);
+        out.response.body = protocol::serialize_response(*resp, version);
         return out;
     }
-    if (auto* pf = std::get_if<detail::plain_fault>(&outcome)) {
-        return soap_error(pf->code, pf->faultstring, std::nullopt, "");
+    if (auto* pf = std::get_if<plain_fault>(&outcome)) {
+        return envelope_fault(ep, call, std::move(out), {pf->code, pf->faultstring, std::nullopt, ""});
     }
-    const auto& fault = std::get<detail::app_fault>(outcome);
-    out.detail.push_back("fault=" + std::string(protocol::error_code_name(fault.code)));
-    out.response = fault_response(call, fault);
+    const auto& fault = std::get<app_fault>(outcome);
+    out.notes.detail.push_back("fault=" + std::string(protocol::error_code_name(fault.code)));
+    out.response = app_fault_response(ep, call, fault);
     return out;
 }
 
-detail::op_outcome wsus_service::impl::dispatch(detail::soap_call& call, const protocol::request& request) {
+}  // namespace
+
+op_outcome dispatch(const operation_context& ctx, soap_call& call, const protocol::request& request) {
     return std::visit(
-        [&](auto const& r) -> detail::op_outcome {
-            using T = std::decay_t<decltype(r)>;
-            if constexpr (std::is_same_v<T, protocol::get_authorization_cookie_request>) {
-                return get_authorization_cookie(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::get_config_request>) {
-                return get_config(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::get_cookie_request>) {
-                return get_cookie(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::register_computer_request>) {
-                return register_computer(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::start_category_scan_request>) {
-                return start_category_scan(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::sync_updates_request>) {
-                return sync_updates(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::sync_printer_catalog_request>) {
-                return sync_printer_catalog(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::refresh_cache_request>) {
-                return refresh_cache(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::get_extended_update_info_request>) {
-                return get_extended_update_info(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::get_extended_update_info2_request>) {
-                return get_extended_update_info2(call, r);
-            } else if constexpr (std::is_same_v<T, protocol::get_file_locations_request>) {
-                return get_file_locations(call, r);
-            } else {
-                static_assert(std::is_same_v<T, protocol::report_event_batch_request>);
-                return report_event_batch(call, r);
-            }
+        [&](auto const& r) -> op_outcome {
+            using request_type = std::decay_t<decltype(r)>;
+            return std::get<handler<request_type>>(handlers)(ctx, call, r);
         },
         request);
 }
 
-}  // namespace wsuslab::server
+routed handle_soap(const endpoint_context& ep, const operation_context* ops, const http_request& request,
+                   const soap_endpoint& endpoint) {
+    soap_call call;
+    const auto action = request.header("SOAPAction");
+    call.soap_action = std::string(action.value_or(""));
+    call.actor_path = std::string(endpoint.actor);
+    call.now_ms = to_unix_ms(ep.options.clock());
+    call.state = ep.state.snapshot();
+
+    routed out;
+    out.metric_label = "Unknown";
+    out.log_source = "WebServiceHandler.ProcessRequest";
+    if (auto problem = action_problem(action, ops ? &ops->scenario() : nullptr)) {
+        return envelope_fault(ep, call, std::move(out), {protocol::fault_code::client, std::move(*problem), {}, ""});
+    }
+    const protocol::operation action_op = *protocol::operation_from_action(*action);
+    out.metric_label = std::string(protocol::operation_name(action_op));
+    out.log_source = canonical_log_source(action_op);
+
+    auto parsed = protocol::parse_request(request.body, action, ep.options.limits);
+    if (!parsed) {
+        const protocol::parse_error& e = parsed.error();
+        return envelope_fault(ep, call, std::move(out), {e.code(), describe(e), e.application_error(), e.parameter});
+    }
+    call.op = parsed.value().op;
+    out.metric_label = std::string(protocol::operation_name(call.op));
+    out.log_source = canonical_log_source(call.op);
+    if (protocol::service_of(call.op) != endpoint.service) {
+        return envelope_fault(ep, call, std::move(out),
+                              {protocol::fault_code::client,
+                               "operation " + std::string(protocol::operation_name(call.op)) +
+                                   " is not offered at " + std::string(endpoint.actor),
+                               {}, ""});
+    }
+    if (ops == nullptr) {
+        return envelope_fault(ep, call, std::move(out),
+                              {protocol::fault_code::server, "no scenario loaded; the server only replays",
+                               protocol::error_code::internal_server_error, ""});
+    }
+    op_outcome outcome = dispatch(*ops, call, parsed.value().body);
+    ep.log.write(call.extra_log);
+    return answer(ep, call, std::move(out), std::move(outcome), parsed.value().version);
+}
+
+}  // namespace wsuslab::server::detail

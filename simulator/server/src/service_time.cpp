@@ -81,23 +81,29 @@ std::int64_t to_unix_ms(time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::string format_datetime(std::int64_t unix_ms) {
+namespace {
+
+// The two text forms of a UTC instant differ only in three separators.
+struct utc_layout {
+    char date_time;     ///< between date and time
+    char fraction;      ///< before the milliseconds
+    const char* zone;   ///< after them
+};
+
+std::string format_utc(std::int64_t unix_ms, const utc_layout& layout) {
     const split_time t = split(unix_ms);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(t.date.year), t.date.month, t.date.day, t.hour, t.minute,
-                  t.second, t.millis);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u%c%02d:%02d:%02d%c%03d%s", static_cast<long long>(t.date.year),
+                  t.date.month, t.date.day, layout.date_time, t.hour, t.minute, t.second, layout.fraction, t.millis,
+                  layout.zone);
     return buf;
 }
 
-std::string format_log_timestamp(std::int64_t unix_ms) {
-    const split_time t = split(unix_ms);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02d:%02d:%02d,%03d UTC",
-                  static_cast<long long>(t.date.year), t.date.month, t.date.day, t.hour, t.minute,
-                  t.second, t.millis);
-    return buf;
-}
+}  // namespace
+
+std::string format_datetime(std::int64_t unix_ms) { return format_utc(unix_ms, {'T', '.', "Z"}); }
+
+std::string format_log_timestamp(std::int64_t unix_ms) { return format_utc(unix_ms, {' ', ',', " UTC"}); }
 
 std::optional<std::int64_t> parse_datetime_ms(std::string_view s) {
     std::size_t pos = 0;

@@ -4,15 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include "service_impl.hpp"
+#include "router.hpp"
 
-namespace wsuslab::server {
-namespace detail {
+namespace wsuslab::server::detail {
 
 // Defined in the generated wsdl_embedded.cpp; empty when unknown.
 std::string_view embedded_wsdl(std::string_view name);
-
-}  // namespace detail
 
 namespace {
 
@@ -42,7 +39,7 @@ std::string relocate(std::string_view wsdl, const std::string& url) {
 
 }  // namespace
 
-http_response wsus_service::impl::handle_wsdl(protocol::service s, std::string_view path) {
+http_response handle_wsdl(protocol::service s, std::string_view actor_path, const std::string& base_url) {
     std::string_view name = "client";
     if (s == protocol::service::simple_auth) {
         name = "simpleauth";
@@ -51,8 +48,8 @@ http_response wsus_service::impl::handle_wsdl(protocol::service s, std::string_v
     }
     http_response r;
     r.set_header("Content-Type", "text/xml; charset=utf-8");
-    r.body = relocate(detail::embedded_wsdl(name), snapshot().base_url + std::string(path));
+    r.body = relocate(embedded_wsdl(name), base_url + std::string(actor_path));
     return r;
 }
 
-}  // namespace wsuslab::server
+}  // namespace wsuslab::server::detail
