@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <wsuslab/protocol/applicability.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::protocol {
 
@@ -99,10 +100,6 @@ namespace detail {
 std::optional<std::vector<std::uint32_t>> parse_version(const std::string& text);
 /// -1, 0, 1.
 int compare_versions(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
-bool iequals(const std::string& a, const std::string& b);
-std::string lower(std::string s);
-/// xs:dateTime text as UTC 100-ns ticks since 1601 (FILETIME); nullopt when malformed.
-std::optional<std::int64_t> parse_date_time(const std::string& text);
 /// Decimal (optionally signed) or 0x-hex integer within [min, max].
 std::optional<std::int64_t> parse_integer(const std::string& text, std::int64_t min,
                                           std::int64_t max);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <wsuslab/protocol/operations.hpp>
+#include <wsuslab/protocol/text.hpp>
 #include <wsuslab/protocol/utf8.hpp>
 
 #include "char_scan.hpp"
@@ -243,7 +244,7 @@ bool is_nil(pugi::xml_node element) {
         if (detail::resolve_prefix(element, detail::prefix_of(name)) != xsi_ns) {
             continue;
         }
-        const std::string_view v = detail::trim_xml_space(a.value());
+        const std::string_view v = trim(a.value());
         return v == "true" || v == "1";
     }
     return false;

@@ -1,31 +1,8 @@
 #include "xml_writer.hpp"
 
-#include <wsuslab/protocol/utf8.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::protocol::detail {
-
-void append_escaped(std::string& out, std::string_view text) {
-    const std::string clean = sanitize_xml_text(text);
-    for (const char c : clean) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '\r':
-                // A literal CR would be normalised to LF by the reader (XML 1.0 §2.11).
-                out += "&#xD;";
-                break;
-            default:
-                out += c;
-        }
-    }
-}
 
 void writer::open(std::string_view name) {
     out_ += '<';
@@ -66,7 +43,7 @@ void writer::leaf(std::string_view name, std::string_view text) {
     out_ += '<';
     out_ += name;
     out_ += '>';
-    append_escaped(out_, text);
+    append_xml_escaped(out_, text, xml_context::text);
     out_ += "</";
     out_ += name;
     out_ += '>';
