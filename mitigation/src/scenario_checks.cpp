@@ -7,6 +7,7 @@
 
 #include <wsuslab/mitigation/content.hpp>
 #include <wsuslab/protocol/core_fragment.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "scenario_reader.hpp"
 
@@ -68,20 +69,6 @@ std::unordered_map<std::string, const revision*> latest_by_update(const scenario
     return latest;
 }
 
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char const c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string extended_fragment(const revision& r) {
     std::uint64_t max_size = 0;
     for (auto const& f : r.files) {
@@ -95,19 +82,19 @@ std::string extended_fragment(const revision& r) {
     }
     out += ">";
     if (r.kb_article) {
-        out += "<KBArticleID>" + escape(*r.kb_article) + "</KBArticleID>";
+        out += "<KBArticleID>" + protocol::xml_escape(*r.kb_article, protocol::xml_context::text) + "</KBArticleID>";
     }
     out += "</ExtendedProperties>";
     if (!r.files.empty()) {
         out += "<Files>";
         for (auto const& f : r.files) {
             out += "<File Digest=\"" + sha1_hex_to_base64(f.sha1_hex) +
-                   "\" DigestAlgorithm=\"SHA1\" FileName=\"" + escape(f.name) + "\" Size=\"" +
+                   "\" DigestAlgorithm=\"SHA1\" FileName=\"" + protocol::xml_escape(f.name, protocol::xml_context::attribute) + "\" Size=\"" +
                    std::to_string(f.size) + "\" />";
         }
         out += "</Files>";
         out += "<HandlerSpecificData type=\"cmd:CommandLineInstallation\"><InstallCommand "
-               "Arguments=\"/quiet /norestart\" Program=\"" + escape(r.files.front().name) +
+               "Arguments=\"/quiet /norestart\" Program=\"" + protocol::xml_escape(r.files.front().name, protocol::xml_context::attribute) +
                "\" RebootByDefault=\"false\" DefaultResult=\"Succeeded\"><ReturnCode "
                "Reboot=\"false\" Result=\"Succeeded\" Code=\"0\" /></InstallCommand>"
                "</HandlerSpecificData>";
@@ -304,7 +291,7 @@ void generate_fragments(scenario& s) {
         core.applicability_xml = r.applicability_xml;
         r.core_xml = protocol::write_core_fragment(core);
         r.extended_xml = extended_fragment(r);
-        r.localized_xml = "<LocalizedProperties><Language>en</Language><Title>" + escape(r.title) +
+        r.localized_xml = "<LocalizedProperties><Language>en</Language><Title>" + protocol::xml_escape(r.title, protocol::xml_context::text) +
                           "</Title></LocalizedProperties>";
     }
 }

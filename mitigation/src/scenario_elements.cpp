@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::int64_t int32_max = std::numeric_limits<std::int32_t>::max();
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 bool is_file_name(const std::string& name) {
     return !name.empty() && name.size() <= 200 && name != "." && name != ".." &&
            std::all_of(name.begin(), name.end(), [](char c) {
@@ -91,10 +85,10 @@ bool scenario_parser::read_update(pugi::xml_node n) {
     if (auto kb = n.attribute("KB")) {
         r.kb_article = std::string(kb.value());
     }
-    if (!is_guid(r.update_id)) {
+    if (!protocol::is_guid(r.update_id)) {
         return fail(n, "<Update> attribute UpdateID: expected a GUID, got '" + r.update_id + "'");
     }
-    r.update_id = lower(r.update_id);
+    r.update_id = protocol::lower_copy(r.update_id);
     if (type == "Software") {
         r.type = update_type::software;
     } else if (type == "Detectoid") {
@@ -178,12 +172,12 @@ bool scenario_parser::read_update_children(pugi::xml_node n, revision& r, std::s
                             !require(m, "UpdateID", id)) {
                             return false;
                         }
-                        if (!is_guid(id)) {
+                        if (!protocol::is_guid(id)) {
                             return fail(m, "<UpdateIdentity> attribute UpdateID: expected a GUID, "
                                            "got '" + id + "'");
                         }
-                        clause.update_ids.push_back(lower(id));
-                        refs_.prerequisites.push_back({index, lower(id), line(m)});
+                        clause.update_ids.push_back(protocol::lower_copy(id));
+                        refs_.prerequisites.push_back({index, protocol::lower_copy(id), line(m)});
                     } else {
                         std::int32_t id = 0;
                         if (!check_attributes(m, {"RevisionID"}) || !check_children(m, {}) ||

@@ -31,31 +31,7 @@ std::size_t line_index::line_of(std::ptrdiff_t offset) const {
     return static_cast<std::size_t>(it - starts_.begin());
 }
 
-bool is_guid(const std::string& s) {
-    if (s.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        bool const dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_date(const std::string& s) {
-    if (s.size() < 10 || (s.size() > 10 && s[10] != 'T')) {
-        return false;
-    }
-    for (std::size_t i = 0; i < 10; ++i) {
-        bool const dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : std::isdigit(static_cast<unsigned char>(s[i])) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
+bool is_date(const std::string& s) { return protocol::parse_date_time(s).has_value(); }
 
 /// Dotted version of one to four numbers, e.g. "11.0.8169.0".
 bool is_version(const std::string& v) {

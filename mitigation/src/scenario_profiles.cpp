@@ -60,12 +60,11 @@ bool scenario_parser::read_profile(pugi::xml_node n) {
         return fail(n, "duplicate profile name '" + p.name + "' (also on line " +
                            std::to_string(it->second) + ")");
     }
-    if (!is_guid(p.client_id)) {
+    if (!protocol::is_guid(p.client_id)) {
         return fail(n, "<ClientProfile> attribute ClientID: expected a GUID, got '" + p.client_id +
                            "'");
     }
-    std::transform(p.client_id.begin(), p.client_id.end(), p.client_id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    p.client_id = protocol::lower_copy(p.client_id);
     if (!read_profile_children(n, p)) {
         return false;
     }

@@ -17,6 +17,7 @@
 
 #include <wsuslab/mitigation/scenario.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::mitigation::detail {
 
@@ -118,8 +119,8 @@ private:
     std::map<std::string, std::size_t> profile_lines_;
 };
 
-bool is_guid(const std::string& s);
-/// YYYY-MM-DD, optionally followed by "T" and a time (s:date / s:dateTime text).
+/// An s:date or s:dateTime as protocol::parse_date_time reads it (a real calendar day, optionally a
+/// time and a zone).
 bool is_date(const std::string& s);
 /// One to four dot-separated decimal numbers, e.g. "11.0.8169.0".
 bool is_version(const std::string& v);

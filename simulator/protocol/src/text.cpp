@@ -12,6 +12,16 @@
 
 namespace wsuslab::protocol {
 
+int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
@@ -24,9 +34,7 @@ char ascii_upper(char c) {
 
 bool same_letter(char a, char b) { return ascii_lower(a) == ascii_lower(b); }
 
-bool is_hex_digit(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex_digit(char c) { return hex_digit_value(c) >= 0; }
 
 bool in_base64_alphabet(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
@@ -213,6 +221,23 @@ bool is_base64_binary(std::string_view text) {
     std::copy_if(text.begin(), text.end(), std::back_inserter(compact),
                  [](char c) { return !is_xml_space(c); });
     return base64_padding(compact).has_value();
+}
+
+std::optional<std::string> hex_decode(std::string_view hex) {
+    if (hex.size() % 2 != 0) {
+        return std::nullopt;
+    }
+    std::string out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int const hi = hex_digit_value(hex[i]);
+        int const lo = hex_digit_value(hex[i + 1]);
+        if (hi < 0 || lo < 0) {
+            return std::nullopt;
+        }
+        out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return out;
 }
 
 }  // namespace wsuslab::protocol

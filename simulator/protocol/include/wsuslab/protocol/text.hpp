@@ -68,6 +68,11 @@ std::optional<std::string> base64_decode(std::string_view text);
 /// stand anywhere.
 bool is_base64_binary(std::string_view text);
 
+/// The value of one hex digit of either case, or -1.
+int hex_digit_value(char c);
+/// The bytes an even number of hex digits (either case) spell; nullopt otherwise.
+std::optional<std::string> hex_decode(std::string_view hex);
+
 // ---- calendar and s:dateTime (docs/protocol-notes.md §2.3) ----------------------------------
 
 /// Days since 1970-01-01 of a proleptic Gregorian date, and back.
