@@ -27,8 +27,9 @@ std::optional<time_point> parse_iso8601(std::string_view text) {
 local_time to_local(time_point t, int utc_offset_minutes) {
     protocol::date_time const u = protocol::date_time_of_unix_ms(
         t.time_since_epoch().count() + std::int64_t{utc_offset_minutes} * 60000);
-    return {static_cast<int>(u.date.year), static_cast<int>(u.date.month), static_cast<int>(u.date.day),
-            u.hour, u.minute, u.second, static_cast<int>(u.ticks / 10000)};
+    return {static_cast<int>(u.date.year), static_cast<int>(u.date.month),
+            static_cast<int>(u.date.day), u.hour, u.minute, u.second,
+            static_cast<int>(u.ticks / 10000)};
 }
 
 std::string format_iso8601(time_point t) {

@@ -43,6 +43,15 @@ enum class rule_kind {
     unknown, invalid,
 };
 
+/// The registry and the file rules are contiguous runs of rule_kind; parser and evaluator
+/// dispatch on these families.
+inline bool is_registry_kind(rule_kind k) {
+    return k >= rule_kind::reg_key_exists && k <= rule_kind::reg_key_loop;
+}
+inline bool is_file_kind(rule_kind k) {
+    return k >= rule_kind::file_exists && k <= rule_kind::file_size;
+}
+
 enum class comparison {
     equal_to, not_equal_to, less_than, less_than_or_equal_to, greater_than,
     greater_than_or_equal_to, contains, begins_with, ends_with,

@@ -73,8 +73,8 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
     if (from > haystack.size()) {
         return std::string_view::npos;
     }
-    auto const it = std::search(haystack.begin() + static_cast<std::ptrdiff_t>(from), haystack.end(),
-                                needle.begin(), needle.end(), same_letter);
+    auto const start = haystack.begin() + static_cast<std::ptrdiff_t>(from);
+    auto const it = std::search(start, haystack.end(), needle.begin(), needle.end(), same_letter);
     return it == haystack.end() && !needle.empty()
                ? std::string_view::npos
                : static_cast<std::size_t>(it - haystack.begin());

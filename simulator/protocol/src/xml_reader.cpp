@@ -8,6 +8,19 @@
 #include "xml_names.hpp"
 
 namespace wsuslab::protocol::detail {
+namespace {
+
+// The namespace `element` itself declares for `prefix`, if it does.
+std::optional<std::string_view> declared_on(pugi::xml_node element, std::string_view prefix) {
+    for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+        if (declares(a.name(), prefix)) {
+            return std::string_view(a.value());
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 std::string_view ns_scope::resolve(std::string_view prefix) const {
     if (prefix == "xml") {
@@ -16,31 +29,19 @@ std::string_view ns_scope::resolve(std::string_view prefix) const {
     if (auto it = cache_.find(prefix); it != cache_.end()) {
         return it->second;
     }
-    std::string_view uri;
-    bool found = false;
-    for (pugi::xml_attribute a = el_.first_attribute(); a; a = a.next_attribute()) {
-        if (declares(a.name(), prefix)) {
-            uri = a.value();
-            found = true;
-            break;
-        }
-    }
-    if (!found) {
+    std::optional<std::string_view> uri = declared_on(el_, prefix);
+    if (!uri) {
         // The root of a chain falls back to walking the real ancestors (Body, Envelope).
         uri = parent_ != nullptr ? parent_->resolve(prefix) : resolve_prefix(el_.parent(), prefix);
     }
-    cache_.emplace(prefix, uri);
-    return uri;
+    cache_.emplace(prefix, *uri);
+    return *uri;
 }
 
 std::string_view ns_scope::ns_of_child(pugi::xml_node child) const {
     const std::string_view prefix = prefix_of(child.name());
-    for (pugi::xml_attribute a = child.first_attribute(); a; a = a.next_attribute()) {
-        if (declares(a.name(), prefix)) {
-            return a.value();
-        }
-    }
-    return resolve(prefix);
+    auto const own = declared_on(child, prefix);
+    return own ? *own : resolve(prefix);
 }
 
 std::string elem::path(bool with_index) const {
@@ -84,19 +85,8 @@ bool nil_in_scope(pugi::xml_node n, const ns_scope& parent_scope) {
             continue;
         }
         // The prefix may be declared on the element itself.
-        std::string_view uri;
-        bool found = false;
-        for (pugi::xml_attribute d = n.first_attribute(); d; d = d.next_attribute()) {
-            if (declares(d.name(), prefix)) {
-                uri = d.value();
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            uri = parent_scope.resolve(prefix);
-        }
-        if (uri == xsi_ns) {
+        auto const own = declared_on(n, prefix);
+        if ((own ? *own : parent_scope.resolve(prefix)) == xsi_ns) {
             const std::string_view v = trim(a.value());
             return v == "true" || v == "1";
         }
