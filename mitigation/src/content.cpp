@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::mitigation {
 namespace {
 
@@ -142,33 +144,8 @@ std::string content_sha1_hex(const content_file& f) {
 }
 
 std::string sha1_hex_to_base64(std::string_view hex) {
-    if (hex.size() != 2 * sha1_length) {
-        return {};
-    }
-    std::array<unsigned char, sha1_length> raw{};
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        int const hi = nibble(hex[2 * i]);
-        int const lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return {};
-        }
-        raw[i] = static_cast<unsigned char>(hi * 16 + lo);
-    }
-    std::array<unsigned char, 4 * ((sha1_length + 2) / 3) + 1> out{};
-    int const n = EVP_EncodeBlock(out.data(), raw.data(), static_cast<int>(raw.size()));
-    return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
+    auto const raw = hex.size() == 2 * sha1_length ? protocol::hex_decode(hex) : std::nullopt;
+    return raw ? protocol::base64_encode(*raw) : std::string();
 }
 
 }  // namespace wsuslab::mitigation

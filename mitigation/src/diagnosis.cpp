@@ -4,30 +4,23 @@
 #include <wsuslab/mitigation/diagnosis.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
 #include <wsuslab/mitigation/catalog.hpp>
 #include <wsuslab/mitigation/row_precedence.hpp>
 #include <wsuslab/mitigation/simulated_sync.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::mitigation {
 namespace {
 
-bool ci_equal(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 bool computer_matches(const std::string& pattern, const client_profile& p) {
-    if (ci_equal(pattern, p.client_id) || ci_equal(pattern, p.dns_name)) {
+    if (protocol::iequals(pattern, p.client_id) || protocol::iequals(pattern, p.dns_name)) {
         return true;
     }
     auto const dot = p.dns_name.find('.');
-    return dot != std::string::npos && ci_equal(pattern, p.dns_name.substr(0, dot));
+    return dot != std::string::npos && protocol::iequals(pattern, p.dns_name.substr(0, dot));
 }
 
 /// "All Computers" first, then `wanted` in declaration order, then undeclared ones.
@@ -35,13 +28,13 @@ std::vector<std::string> ordered_groups(const scenario& s, const std::vector<std
     std::vector<std::string> out{all_computers_group};
     auto add = [&out](const std::string& name) {
         if (std::none_of(out.begin(), out.end(),
-                         [&name](const std::string& g) { return ci_equal(g, name); })) {
+                         [&name](const std::string& g) { return protocol::iequals(g, name); })) {
             out.push_back(name);
         }
     };
     for (auto const& g : s.target_groups) {
         if (std::any_of(wanted.begin(), wanted.end(),
-                        [&g](const std::string& w) { return ci_equal(w, g.name); })) {
+                        [&g](const std::string& w) { return protocol::iequals(w, g.name); })) {
             add(g.name);
         }
     }

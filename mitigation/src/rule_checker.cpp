@@ -1,7 +1,6 @@
 // The rule table, the text helpers and the run-level driver of the MS-WUSP rule checker.
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -76,56 +75,6 @@ bool all_digits(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-int to_int(std::string_view s) {
-    int v = 0;
-    for (char c : s) {
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// "Z", "+hh:mm" or "-hh:mm" (hh <= 14) per XML Schema.
-bool is_zone(std::string_view z) {
-    if (z == "Z") {
-        return true;
-    }
-    return z.size() == 6 && (z[0] == '+' || z[0] == '-') && all_digits(z.substr(1, 2)) &&
-           z[3] == ':' && all_digits(z.substr(4, 2)) && to_int(z.substr(1, 2)) <= 14 &&
-           to_int(z.substr(4, 2)) <= 59;
-}
-
-// "hh:mm:ss" with an optional fraction and zone.
-bool is_time_part(std::string_view t) {
-    if (t.size() < 8 || !all_digits(t.substr(0, 2)) || t[2] != ':' || !all_digits(t.substr(3, 2)) ||
-        t[5] != ':' || !all_digits(t.substr(6, 2))) {
-        return false;
-    }
-    if (to_int(t.substr(0, 2)) > 23 || to_int(t.substr(3, 2)) > 59 || to_int(t.substr(6, 2)) > 59) {
-        return false;
-    }
-    std::string_view rest = t.substr(8);
-    if (!rest.empty() && rest[0] == '.') {
-        std::size_t n = 1;
-        while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') {
-            ++n;
-        }
-        if (n == 1) {
-            return false;
-        }
-        rest = rest.substr(n);
-    }
-    return rest.empty() || is_zone(rest);
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 std::set<std::int32_t> id_set(const std::optional<protocol::id_list>& ids) {
     return ids ? std::set<std::int32_t>(ids->begin(), ids->end()) : std::set<std::int32_t>{};
 }
@@ -134,7 +83,7 @@ std::set<std::string> string_set(const std::optional<protocol::string_list>& s) 
     std::set<std::string> out;
     if (s) {
         for (auto const& v : *s) {
-            out.insert(lower(v));
+            out.insert(protocol::lower_copy(v));
         }
     }
     return out;
@@ -229,42 +178,8 @@ bool violation::operator==(const violation& o) const {
            message == o.message;
 }
 
-bool is_guid(std::string_view text) {
-    static constexpr std::size_t group_ends[] = {8, 13, 18, 23};
-    if (text.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        bool const dash = std::find(std::begin(group_ends), std::end(group_ends), i) !=
-                          std::end(group_ends);
-        if (dash ? text[i] != '-' : std::isxdigit(static_cast<unsigned char>(text[i])) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool is_valid_last_change_time(std::string_view text) {
-    if (text.size() < 10 || !all_digits(text.substr(0, 4)) || text[4] != '-' ||
-        !all_digits(text.substr(5, 2)) || text[7] != '-' || !all_digits(text.substr(8, 2))) {
-        return false;
-    }
-    int const year = to_int(text.substr(0, 4));
-    int const month = to_int(text.substr(5, 2));
-    int const day = to_int(text.substr(8, 2));
-    static constexpr int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year == 0 || month < 1 || month > 12 || day < 1) {
-        return false;
-    }
-    int const max_day = days_in_month[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-    if (day > max_day) {
-        return false;
-    }
-    std::string_view const rest = text.substr(10);
-    if (rest.empty() || is_zone(rest)) {
-        return true;
-    }
-    return rest[0] == 'T' && is_time_part(rest.substr(1));
+    return protocol::parse_date_time(text).has_value();
 }
 
 std::optional<protocol::update_identity> core_update_identity(std::string_view core_xml) {
@@ -300,7 +215,7 @@ std::optional<protocol::update_identity> core_update_identity(std::string_view c
         value > std::numeric_limits<std::int32_t>::max()) {
         return std::nullopt;
     }
-    return protocol::update_identity{lower(update_id), static_cast<std::int32_t>(value)};
+    return protocol::update_identity{protocol::lower_copy(update_id), static_cast<std::int32_t>(value)};
 }
 
 namespace detail {

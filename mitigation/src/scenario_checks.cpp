@@ -7,6 +7,7 @@
 
 #include <wsuslab/mitigation/content.hpp>
 #include <wsuslab/protocol/core_fragment.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "scenario_reader.hpp"
 
@@ -68,20 +69,6 @@ std::unordered_map<std::string, const revision*> latest_by_update(const scenario
     return latest;
 }
 
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char const c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string extended_fragment(const revision& r) {
     std::uint64_t max_size = 0;
     for (auto const& f : r.files) {
@@ -95,19 +82,22 @@ std::string extended_fragment(const revision& r) {
     }
     out += ">";
     if (r.kb_article) {
-        out += "<KBArticleID>" + escape(*r.kb_article) + "</KBArticleID>";
+        out += "<KBArticleID>" + protocol::xml_escape(*r.kb_article, protocol::xml_context::text) +
+               "</KBArticleID>";
     }
     out += "</ExtendedProperties>";
     if (!r.files.empty()) {
         out += "<Files>";
         for (auto const& f : r.files) {
             out += "<File Digest=\"" + sha1_hex_to_base64(f.sha1_hex) +
-                   "\" DigestAlgorithm=\"SHA1\" FileName=\"" + escape(f.name) + "\" Size=\"" +
+                   "\" DigestAlgorithm=\"SHA1\" FileName=\"" +
+                   protocol::xml_escape(f.name, protocol::xml_context::attribute) + "\" Size=\"" +
                    std::to_string(f.size) + "\" />";
         }
         out += "</Files>";
         out += "<HandlerSpecificData type=\"cmd:CommandLineInstallation\"><InstallCommand "
-               "Arguments=\"/quiet /norestart\" Program=\"" + escape(r.files.front().name) +
+               "Arguments=\"/quiet /norestart\" Program=\"" +
+               protocol::xml_escape(r.files.front().name, protocol::xml_context::attribute) +
                "\" RebootByDefault=\"false\" DefaultResult=\"Succeeded\"><ReturnCode "
                "Reboot=\"false\" Result=\"Succeeded\" Code=\"0\" /></InstallCommand>"
                "</HandlerSpecificData>";
@@ -115,12 +105,15 @@ std::string extended_fragment(const revision& r) {
     return out;
 }
 
+/// A problem found in pass 2: its line and its message.
+using line_problem = std::pair<std::size_t, std::string>;
+
 /// The (RevisionID, TargetGroup) rule of docs/scenario-format.md §6: at most one <Deployment>
 /// per pair (the console replaces an approval, it never adds a second), and every
 /// <StrayDeployment> repeats the pair of a <Deployment>. The first problem by line, or nullopt.
-std::optional<std::pair<std::size_t, std::string>> check_deployment_pairs(const scenario& s) {
+std::optional<line_problem> check_deployment_pairs(const scenario& s) {
     std::map<std::pair<std::int32_t, std::string>, const deployment_row*> ordinary;
-    std::optional<std::pair<std::size_t, std::string>> first;
+    std::optional<line_problem> first;
     auto const note = [&first](std::size_t line, std::string problem) {
         if (!first || line < first->first) {
             first = std::make_pair(line, std::move(problem));
@@ -156,28 +149,31 @@ std::optional<std::pair<std::size_t, std::string>> check_deployment_pairs(const 
     return first;
 }
 
-}  // namespace
+using latest_map = std::unordered_map<std::string, const revision*>;
 
-std::optional<scenario_error> check_and_complete(scenario& s, const reference_lines& refs,
-                                                 const std::string& file) {
-    auto err = [&file](std::size_t line, std::string problem) {
-        return scenario_error{file, line, std::move(problem)};
-    };
-    auto const latest = latest_by_update(s);
+// Every prerequisite UpdateID and bundled RevisionID names something the scenario holds.
+std::optional<line_problem> check_references(const scenario& s, const reference_lines& refs,
+                                        const latest_map& latest) {
     for (auto const& p : refs.prerequisites) {
         if (latest.count(p.update_id) == 0) {
-            return err(p.line, "prerequisite names unknown UpdateID " + p.update_id);
+            return line_problem{p.line, "prerequisite names unknown UpdateID " + p.update_id};
         }
     }
     for (auto const& b : refs.bundles) {
         if (s.find_revision(b.revision_id) == nullptr) {
-            return err(b.line, "bundle names unknown revision " + std::to_string(b.revision_id));
+            return line_problem{b.line,
+                                "bundle names unknown revision " + std::to_string(b.revision_id)};
         }
         if (s.revisions[b.revision_index].revision_id == b.revision_id) {
-            return err(b.line, "revision " + std::to_string(b.revision_id) + " bundles itself");
+            return line_problem{b.line,
+                                "revision " + std::to_string(b.revision_id) + " bundles itself"};
         }
     }
-    // Prerequisite cycles run over UpdateIDs, each update's edges the union of its revisions'.
+    return std::nullopt;
+}
+
+// Prerequisite cycles run over UpdateIDs, each update's edges the union of its revisions'.
+std::optional<line_problem> check_prerequisite_cycles(const scenario& s, const latest_map& latest) {
     std::vector<std::string> update_order;
     std::unordered_set<std::string> seen_updates;
     std::map<std::string, std::vector<std::string>> prereq_edges;
@@ -190,15 +186,20 @@ std::optional<scenario_error> check_and_complete(scenario& s, const reference_li
             out.insert(out.end(), clause.update_ids.begin(), clause.update_ids.end());
         }
     }
-    if (auto cycle = find_cycle(update_order, prereq_edges); !cycle.empty()) {
-        std::string text;
-        for (auto const& id : cycle) {
-            const revision* r = latest.at(id);
-            text += (text.empty() ? "" : " -> ") + ("'" + r->title + "' (revision " +
-                                                     std::to_string(r->revision_id) + ")");
-        }
-        return err(latest.at(cycle.front())->line, "prerequisite cycle: " + text);
+    auto const cycle = find_cycle(update_order, prereq_edges);
+    if (cycle.empty()) {
+        return std::nullopt;
     }
+    std::string text;
+    for (auto const& id : cycle) {
+        const revision* r = latest.at(id);
+        text += (text.empty() ? "" : " -> ") +
+                ("'" + r->title + "' (revision " + std::to_string(r->revision_id) + ")");
+    }
+    return line_problem{latest.at(cycle.front())->line, "prerequisite cycle: " + text};
+}
+
+std::optional<line_problem> check_bundle_cycles(const scenario& s) {
     std::vector<std::int32_t> revision_order;
     std::map<std::int32_t, std::vector<std::int32_t>> bundle_edges;
     for (auto const& r : s.revisions) {
@@ -208,13 +209,24 @@ std::optional<scenario_error> check_and_complete(scenario& s, const reference_li
             out.insert(out.end(), clause.begin(), clause.end());
         }
     }
-    if (auto cycle = find_cycle(revision_order, bundle_edges); !cycle.empty()) {
-        std::string text;
-        for (auto id : cycle) {
-            text += (text.empty() ? "" : " -> ") + std::to_string(id);
-        }
-        return err(s.find_revision(cycle.front())->line, "bundle cycle: " + text);
+    auto const cycle = find_cycle(revision_order, bundle_edges);
+    if (cycle.empty()) {
+        return std::nullopt;
     }
+    std::string text;
+    for (auto id : cycle) {
+        text += (text.empty() ? "" : " -> ") + std::to_string(id);
+    }
+    return line_problem{s.find_revision(cycle.front())->line, "bundle cycle: " + text};
+}
+
+bool group_known(const scenario& s, const std::string& name) {
+    return std::any_of(s.target_groups.begin(), s.target_groups.end(),
+                       [&name](const target_group& g) { return g.name == name; });
+}
+
+// Parents exist, All Computers has none, and the parent links form no cycle.
+std::optional<line_problem> check_group_tree(const scenario& s, const reference_lines& refs) {
     std::vector<std::string> group_order;
     std::map<std::string, std::vector<std::string>> parent_edges;
     for (std::size_t i = 0; i < s.target_groups.size(); ++i) {
@@ -224,44 +236,64 @@ std::optional<scenario_error> check_and_complete(scenario& s, const reference_li
             continue;
         }
         if (g.name == all_computers_group) {
-            return err(refs.group_lines[i], "target group 'All Computers' cannot have a parent");
+            return line_problem{refs.group_lines[i],
+                                "target group 'All Computers' cannot have a parent"};
         }
-        bool const known = std::any_of(s.target_groups.begin(), s.target_groups.end(),
-                                       [&g](const target_group& x) { return x.name == *g.parent; });
-        if (!known) {
-            return err(refs.group_lines[i],
-                       "target group '" + g.name + "' names unknown parent '" + *g.parent + "'");
+        if (!group_known(s, *g.parent)) {
+            return line_problem{refs.group_lines[i], "target group '" + g.name +
+                                                    "' names unknown parent '" + *g.parent + "'"};
         }
         parent_edges[g.name].push_back(*g.parent);
     }
-    if (auto cycle = find_cycle(group_order, parent_edges); !cycle.empty()) {
-        std::string text;
-        for (auto const& name : cycle) {
-            text += (text.empty() ? "'" : " -> '") + name + "'";
-        }
-        auto const at = std::find(group_order.begin(), group_order.end(), cycle.front());
-        return err(refs.group_lines[static_cast<std::size_t>(at - group_order.begin())],
-                   "target group cycle: " + text);
+    auto const cycle = find_cycle(group_order, parent_edges);
+    if (cycle.empty()) {
+        return std::nullopt;
     }
-    auto group_known = [&s](const std::string& name) {
-        return std::any_of(s.target_groups.begin(), s.target_groups.end(),
-                           [&name](const target_group& g) { return g.name == name; });
-    };
+    std::string text;
+    for (auto const& name : cycle) {
+        text += (text.empty() ? "'" : " -> '") + name + "'";
+    }
+    auto const at = std::find(group_order.begin(), group_order.end(), cycle.front());
+    return line_problem{refs.group_lines[static_cast<std::size_t>(at - group_order.begin())],
+                   "target group cycle: " + text};
+}
+
+// Deployments name known revisions and groups and keep the one-row-per-pair rule; computers and
+// profiles name known groups.
+std::optional<line_problem> check_group_references(const scenario& s, const reference_lines& refs) {
     for (auto const& d : s.deployments) {
         if (s.find_revision(d.revision_id) == nullptr) {
-            return err(d.line, "deployment names unknown revision " + std::to_string(d.revision_id));
+            return line_problem{d.line,
+                           "deployment names unknown revision " + std::to_string(d.revision_id)};
         }
-        if (!group_known(d.target_group)) {
-            return err(d.line, "deployment names unknown target group '" + d.target_group + "'");
+        if (!group_known(s, d.target_group)) {
+            return line_problem{d.line,
+                                "deployment names unknown target group '" + d.target_group + "'"};
         }
     }
-    if (auto problem = check_deployment_pairs(s)) {
-        return err(problem->first, std::move(problem->second));
+    if (auto p = check_deployment_pairs(s)) {
+        return p;
     }
     for (auto const& u : refs.group_uses) {
-        if (!group_known(u.group)) {
-            return err(u.line, u.owner + " names unknown target group '" + u.group + "'");
+        if (!group_known(s, u.group)) {
+            return line_problem{u.line, u.owner + " names unknown target group '" + u.group + "'"};
         }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<scenario_error> check_and_complete(scenario& s, const reference_lines& refs,
+                                                 const std::string& file) {
+    auto const latest = latest_by_update(s);
+    std::optional<line_problem> p = check_references(s, refs, latest);
+    p = p ? p : check_prerequisite_cycles(s, latest);
+    p = p ? p : check_bundle_cycles(s);
+    p = p ? p : check_group_tree(s, refs);
+    p = p ? p : check_group_references(s, refs);
+    if (p) {
+        return scenario_error{file, p->first, std::move(p->second)};
     }
     generate_fragments(s);
     return std::nullopt;
@@ -304,7 +336,8 @@ void generate_fragments(scenario& s) {
         core.applicability_xml = r.applicability_xml;
         r.core_xml = protocol::write_core_fragment(core);
         r.extended_xml = extended_fragment(r);
-        r.localized_xml = "<LocalizedProperties><Language>en</Language><Title>" + escape(r.title) +
+        r.localized_xml = "<LocalizedProperties><Language>en</Language><Title>" +
+                          protocol::xml_escape(r.title, protocol::xml_context::text) +
                           "</Title></LocalizedProperties>";
     }
 }

@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::int64_t int32_max = std::numeric_limits<std::int32_t>::max();
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 bool is_file_name(const std::string& name) {
     return !name.empty() && name.size() <= 200 && name != "." && name != ".." &&
            std::all_of(name.begin(), name.end(), [](char c) {
@@ -91,10 +85,10 @@ bool scenario_parser::read_update(pugi::xml_node n) {
     if (auto kb = n.attribute("KB")) {
         r.kb_article = std::string(kb.value());
     }
-    if (!is_guid(r.update_id)) {
+    if (!protocol::is_guid(r.update_id)) {
         return fail(n, "<Update> attribute UpdateID: expected a GUID, got '" + r.update_id + "'");
     }
-    r.update_id = lower(r.update_id);
+    r.update_id = protocol::lower_copy(r.update_id);
     if (type == "Software") {
         r.type = update_type::software;
     } else if (type == "Detectoid") {
@@ -140,66 +134,9 @@ bool scenario_parser::read_update_children(pugi::xml_node n, revision& r, std::s
         if (!seen.insert(name).second) {
             return fail(c, "duplicate <" + name + "> in <Update>");
         }
+        bool ok = true;
         if (name == "Prerequisites" || name == "BundledUpdates") {
-            bool const prereq = name == "Prerequisites";
-            const char* leaf = prereq ? "UpdateIdentity" : "Revision";
-            if (!check_attributes(c, {}) || !check_children(c, {leaf, "AtLeastOne"})) {
-                return false;
-            }
-            for (auto g = c.first_child(); g; g = g.next_sibling()) {
-                if (g.type() != pugi::node_element) {
-                    continue;
-                }
-                bool const group = std::strcmp(g.name(), "AtLeastOne") == 0;
-                prerequisite_clause clause;
-                std::vector<std::int32_t> bundle_clause;
-                if (group && !(check_attributes(g, prereq ? names{"IsCategory"} : names{}) &&
-                               check_children(g, {leaf}) &&
-                               boolean(g, "IsCategory", clause.is_category))) {
-                    return false;
-                }
-                std::vector<pugi::xml_node> members;
-                if (group) {
-                    for (auto m = g.first_child(); m; m = m.next_sibling()) {
-                        if (m.type() == pugi::node_element) {
-                            members.push_back(m);
-                        }
-                    }
-                    if (members.empty()) {
-                        return fail(g, "empty <AtLeastOne> in <" + name + ">");
-                    }
-                } else {
-                    members.push_back(g);
-                }
-                for (auto m : members) {
-                    if (prereq) {
-                        std::string id;
-                        if (!check_attributes(m, {"UpdateID"}) || !check_children(m, {}) ||
-                            !require(m, "UpdateID", id)) {
-                            return false;
-                        }
-                        if (!is_guid(id)) {
-                            return fail(m, "<UpdateIdentity> attribute UpdateID: expected a GUID, "
-                                           "got '" + id + "'");
-                        }
-                        clause.update_ids.push_back(lower(id));
-                        refs_.prerequisites.push_back({index, lower(id), line(m)});
-                    } else {
-                        std::int32_t id = 0;
-                        if (!check_attributes(m, {"RevisionID"}) || !check_children(m, {}) ||
-                            !number(m, "RevisionID", id, true, 1, int32_max)) {
-                            return false;
-                        }
-                        bundle_clause.push_back(id);
-                        refs_.bundles.push_back({index, id, line(m)});
-                    }
-                }
-                if (prereq) {
-                    r.prerequisites.push_back(std::move(clause));
-                } else {
-                    r.bundled_revisions.push_back(std::move(bundle_clause));
-                }
-            }
+            ok = read_relationships(c, r, index);
         } else if (name == "ApplicabilityRules") {
             auto rules = protocol::parse_applicability(raw_xml(c));
             if (auto* e = std::get_if<protocol::rule_error>(&rules)) {
@@ -208,30 +145,113 @@ bool scenario_parser::read_update_children(pugi::xml_node n, revision& r, std::s
             r.applicability_xml =
                 protocol::write_applicability(std::get<protocol::applicability_rules>(rules));
         } else {  // Files
-            if (!check_attributes(c, {}) || !check_children(c, {"File"})) {
-                return false;
-            }
-            for (auto f = c.first_child(); f; f = f.next_sibling()) {
-                if (f.type() != pugi::node_element) {
-                    continue;
-                }
-                content_file file;
-                if (!check_attributes(f, {"Name", "Size"}) || !check_children(f, {}) ||
-                    !require(f, "Name", file.name) ||
-                    !number(f, "Size", file.size, true, 0, std::int64_t{1} << 40)) {
-                    return false;
-                }
-                if (!is_file_name(file.name)) {
-                    return fail(f, "<File> attribute Name: '" + file.name +
-                                       "' is not a plain file name (letters, digits, . - _)");
-                }
-                if (std::any_of(r.files.begin(), r.files.end(),
-                                [&file](const content_file& x) { return x.name == file.name; })) {
-                    return fail(f, "duplicate file '" + file.name + "' in <Update>");
-                }
-                r.files.push_back(std::move(file));
+            ok = read_update_files(c, r);
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// <Prerequisites> (UpdateIdentity) or <BundledUpdates> (Revision): each child is one clause, an
+// <AtLeastOne> a clause of several members.
+bool scenario_parser::read_relationships(pugi::xml_node c, revision& r, std::size_t index) {
+    bool const prereq = std::strcmp(c.name(), "Prerequisites") == 0;
+    const char* leaf = prereq ? "UpdateIdentity" : "Revision";
+    if (!check_attributes(c, {}) || !check_children(c, {leaf, "AtLeastOne"})) {
+        return false;
+    }
+    for (auto g = c.first_child(); g; g = g.next_sibling()) {
+        if (g.type() != pugi::node_element) {
+            continue;
+        }
+        bool const group = std::strcmp(g.name(), "AtLeastOne") == 0;
+        prerequisite_clause clause;
+        std::vector<std::int32_t> bundle_clause;
+        if (group && !(check_attributes(g, prereq ? names{"IsCategory"} : names{}) &&
+                       check_children(g, {leaf}) &&
+                       boolean(g, "IsCategory", clause.is_category))) {
+            return false;
+        }
+        std::vector<pugi::xml_node> members;
+        if (!group) {
+            members.push_back(g);
+        }
+        for (auto m = group ? g.first_child() : pugi::xml_node(); m; m = m.next_sibling()) {
+            if (m.type() == pugi::node_element) {
+                members.push_back(m);
             }
         }
+        if (members.empty()) {
+            return fail(g, "empty <AtLeastOne> in <" + std::string(c.name()) + ">");
+        }
+        for (auto m : members) {
+            bool const ok = prereq ? read_prerequisite(m, index, clause)
+                                   : read_bundled(m, index, bundle_clause);
+            if (!ok) {
+                return false;
+            }
+        }
+        if (prereq) {
+            r.prerequisites.push_back(std::move(clause));
+        } else {
+            r.bundled_revisions.push_back(std::move(bundle_clause));
+        }
+    }
+    return true;
+}
+
+bool scenario_parser::read_prerequisite(pugi::xml_node m, std::size_t index,
+                                        prerequisite_clause& clause) {
+    std::string id;
+    if (!check_attributes(m, {"UpdateID"}) || !check_children(m, {}) ||
+        !require(m, "UpdateID", id)) {
+        return false;
+    }
+    if (!protocol::is_guid(id)) {
+        return fail(m, "<UpdateIdentity> attribute UpdateID: expected a GUID, got '" + id + "'");
+    }
+    clause.update_ids.push_back(protocol::lower_copy(id));
+    refs_.prerequisites.push_back({index, protocol::lower_copy(id), line(m)});
+    return true;
+}
+
+bool scenario_parser::read_bundled(pugi::xml_node m, std::size_t index,
+                                   std::vector<std::int32_t>& clause) {
+    std::int32_t id = 0;
+    if (!check_attributes(m, {"RevisionID"}) || !check_children(m, {}) ||
+        !number(m, "RevisionID", id, true, 1, int32_max)) {
+        return false;
+    }
+    clause.push_back(id);
+    refs_.bundles.push_back({index, id, line(m)});
+    return true;
+}
+
+bool scenario_parser::read_update_files(pugi::xml_node c, revision& r) {
+    if (!check_attributes(c, {}) || !check_children(c, {"File"})) {
+        return false;
+    }
+    for (auto f = c.first_child(); f; f = f.next_sibling()) {
+        if (f.type() != pugi::node_element) {
+            continue;
+        }
+        content_file file;
+        if (!check_attributes(f, {"Name", "Size"}) || !check_children(f, {}) ||
+            !require(f, "Name", file.name) ||
+            !number(f, "Size", file.size, true, 0, std::int64_t{1} << 40)) {
+            return false;
+        }
+        if (!is_file_name(file.name)) {
+            return fail(f, "<File> attribute Name: '" + file.name +
+                               "' is not a plain file name (letters, digits, . - _)");
+        }
+        if (std::any_of(r.files.begin(), r.files.end(),
+                        [&file](const content_file& x) { return x.name == file.name; })) {
+            return fail(f, "duplicate file '" + file.name + "' in <Update>");
+        }
+        r.files.push_back(std::move(file));
     }
     return true;
 }
@@ -263,28 +283,6 @@ bool scenario_parser::read_group(pugi::xml_node n) {
     }
     s_.target_groups.push_back(std::move(g));
     refs_.group_lines.push_back(line(n));
-    return true;
-}
-
-bool scenario_parser::read_deployments(pugi::xml_node parent) {
-    if (!check_attributes(parent, {})) {
-        return false;
-    }
-    for (auto n = parent.first_child(); n; n = n.next_sibling()) {
-        if (!check_no_text(n, parent)) {
-            return false;
-        }
-        if (n.type() != pugi::node_element) {
-            continue;
-        }
-        std::string const name = n.name();
-        if (name != "Deployment" && name != "StrayDeployment") {
-            return fail(n, "unknown element <" + name + "> in <Deployments>");
-        }
-        if (!read_deployment(n)) {
-            return false;
-        }
-    }
     return true;
 }
 

@@ -31,31 +31,7 @@ std::size_t line_index::line_of(std::ptrdiff_t offset) const {
     return static_cast<std::size_t>(it - starts_.begin());
 }
 
-bool is_guid(const std::string& s) {
-    if (s.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        bool const dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_date(const std::string& s) {
-    if (s.size() < 10 || (s.size() > 10 && s[10] != 'T')) {
-        return false;
-    }
-    for (std::size_t i = 0; i < 10; ++i) {
-        bool const dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : std::isdigit(static_cast<unsigned char>(s[i])) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
+bool is_date(const std::string& s) { return protocol::parse_date_time(s).has_value(); }
 
 /// Dotted version of one to four numbers, e.g. "11.0.8169.0".
 bool is_version(const std::string& v) {
@@ -114,15 +90,16 @@ std::optional<scenario_error> scenario_parser::read(const pugi::xml_document& do
         } else if (name == "Server") {
             ok = read_server(n);
         } else if (name == "Updates") {
-            ok = each(n, "Update", &scenario_parser::read_update);
+            ok = each(n, {"Update"}, &scenario_parser::read_update);
         } else if (name == "TargetGroups") {
-            ok = each(n, "TargetGroup", &scenario_parser::read_group);
+            ok = each(n, {"TargetGroup"}, &scenario_parser::read_group);
         } else if (name == "Deployments") {
-            ok = read_deployments(n);
+            // <Deployment> and <StrayDeployment> rows, in any order.
+            ok = each(n, {"Deployment", "StrayDeployment"}, &scenario_parser::read_deployment);
         } else if (name == "Computers") {
-            ok = each(n, "Computer", &scenario_parser::read_computer);
+            ok = each(n, {"Computer"}, &scenario_parser::read_computer);
         } else if (name == "ClientProfiles") {
-            ok = each(n, "ClientProfile", &scenario_parser::read_profile);
+            ok = each(n, {"ClientProfile"}, &scenario_parser::read_profile);
         } else {
             ok = fail(n, "unknown element <" + name + "> in <Scenario>");
         }
@@ -160,8 +137,7 @@ bool scenario_parser::check_no_text(pugi::xml_node n, pugi::xml_node parent) {
     return true;
 }
 
-bool scenario_parser::each(pugi::xml_node parent, const char* child_name,
-                           element_reader read_one) {
+bool scenario_parser::each(pugi::xml_node parent, names child_names, element_reader read_one) {
     if (!check_attributes(parent, {})) {
         return false;
     }
@@ -172,7 +148,8 @@ bool scenario_parser::each(pugi::xml_node parent, const char* child_name,
         if (n.type() != pugi::node_element) {
             continue;
         }
-        if (std::strcmp(n.name(), child_name) != 0) {
+        if (std::none_of(child_names.begin(), child_names.end(),
+                         [&n](const char* name) { return std::strcmp(n.name(), name) == 0; })) {
             return fail(n, "unknown element <" + std::string(n.name()) + "> in <" + parent.name() +
                                ">");
         }

@@ -60,12 +60,11 @@ bool scenario_parser::read_profile(pugi::xml_node n) {
         return fail(n, "duplicate profile name '" + p.name + "' (also on line " +
                            std::to_string(it->second) + ")");
     }
-    if (!is_guid(p.client_id)) {
+    if (!protocol::is_guid(p.client_id)) {
         return fail(n, "<ClientProfile> attribute ClientID: expected a GUID, got '" + p.client_id +
                            "'");
     }
-    std::transform(p.client_id.begin(), p.client_id.end(), p.client_id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    p.client_id = protocol::lower_copy(p.client_id);
     if (!read_profile_children(n, p)) {
         return false;
     }
@@ -91,8 +90,6 @@ bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p)
                             "ProductRelease", "DeviceAttribute", "GenericQuery"})) {
         return false;
     }
-    protocol::machine_state& m = p.machine;
-    protocol::computer_info& ci = p.computer;
     for (auto c = n.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element) {
             continue;
@@ -102,127 +99,158 @@ bool scenario_parser::read_profile_children(pugi::xml_node n, client_profile& p)
         if (name == "Description") {
             ok = read_text(c, p.description);
         } else if (name == "TargetGroup") {
-            std::string group;
-            ok = check_attributes(c, {"Name"}) && check_children(c, {}) &&
-                 require(c, "Name", group);
-            if (ok) {
-                refs_.group_uses.push_back({"profile '" + p.name + "'", group, line(c)});
-                p.target_groups.push_back(std::move(group));
-            }
+            ok = read_profile_group(c, p);
         } else if (name == "OperatingSystem") {
-            ok = check_attributes(c, {"Major", "Minor", "Build", "ServicePackMajor",
-                                      "ServicePackMinor", "ProductType", "SuiteMask",
-                                      "Architecture", "Language", "Locale", "Description"}) &&
-                 check_children(c, {}) && number(c, "Major", m.os_major, true, 0, 100) &&
-                 number(c, "Minor", m.os_minor, true, 0, 100) &&
-                 number(c, "Build", m.os_build, true, 0, 1000000) &&
-                 number(c, "ServicePackMajor", m.sp_major, false, 0, 100) &&
-                 number(c, "ServicePackMinor", m.sp_minor, false, 0, 100) &&
-                 number(c, "ProductType", m.product_type, false, 1, 3) &&
-                 number(c, "SuiteMask", m.suite_mask, false, 0, 32767);
-            if (ok) {
-                if (auto a = c.attribute("Architecture")) {
-                    m.processor_architecture = a.value();
-                    if (!protocol::architecture_code(m.processor_architecture)) {
-                        ok = fail(c, "<OperatingSystem> attribute Architecture: expected x86, "
-                                     "arm, ia64, amd64, x64, arm64 or a number, got '" +
-                                         m.processor_architecture + "'");
-                    }
-                }
-                if (auto a = c.attribute("Language")) {
-                    m.language = a.value();
-                }
-                if (auto a = c.attribute("Locale")) {
-                    ci.os_locale = std::string(a.value());
-                }
-                if (auto a = c.attribute("Description")) {
-                    ci.os_description = std::string(a.value());
-                }
-            }
+            ok = read_operating_system(c, p.machine, p.computer);
         } else if (name == "Hardware") {
-            ok = check_attributes(c, {"Manufacturer", "Model", "BiosVersion", "BiosName",
-                                      "BiosReleaseDate"}) &&
-                 check_children(c, {});
-            if (ok) {
-                auto opt = [&c](const char* a, std::optional<std::string>& out) {
-                    if (auto x = c.attribute(a)) {
-                        out = std::string(x.value());
-                    }
-                };
-                opt("Manufacturer", ci.computer_manufacturer);
-                opt("Model", ci.computer_model);
-                opt("BiosVersion", ci.bios_version);
-                opt("BiosName", ci.bios_name);
-                ci.bios_release_date = c.attribute("BiosReleaseDate").value();
-                if (!ci.bios_release_date.empty() && !is_date(ci.bios_release_date)) {
-                    ok = fail(c, "<Hardware> attribute BiosReleaseDate: expected a date or "
-                                 "dateTime, got '" + ci.bios_release_date + "'");
-                }
-            }
+            ok = read_hardware(c, p.computer);
         } else if (name == "Agent") {
-            std::string version;
-            ok = check_attributes(c, {"Version"}) && check_children(c, {}) &&
-                 require(c, "Version", version);
-            std::int16_t parts[4] = {0, 0, 0, 0};
-            if (ok && !parse_agent_version(version, parts)) {
-                ok = fail(c, "<Agent> attribute Version: expected a four-part version, got '" +
-                                 version + "'");
-            }
-            ci.client_version_major_number = parts[0];
-            ci.client_version_minor_number = parts[1];
-            ci.client_version_build_number = parts[2];
-            ci.client_version_qfe_number = parts[3];
+            ok = read_agent(c, p.computer);
         } else if (name == "Registry") {
-            ok = check_attributes(c, {}) && check_children(c, {"Key"});
-            for (auto k = c.first_child(); ok && k; k = k.next_sibling()) {
-                if (k.type() != pugi::node_element) {
-                    continue;
-                }
-                std::string path;
-                ok = check_attributes(k, {"Path"}) && check_children(k, {"Value"}) &&
-                     require(k, "Path", path);
-                if (ok && !known_hive(path)) {
-                    ok = fail(k, "<Key> attribute Path: '" + path +
-                                     "' does not start with a registry hive such as "
-                                     "HKEY_LOCAL_MACHINE");
-                }
-                if (ok && m.registry.count(path) != 0) {
-                    ok = fail(k, "duplicate registry key '" + path + "'");
-                }
-                auto& values = m.registry[path];
-                for (auto v = k.first_child(); ok && v; v = v.next_sibling()) {
-                    if (v.type() != pugi::node_element) {
-                        continue;
-                    }
-                    std::string data;
-                    ok = check_attributes(v, {"Name", "Data", "Type"}) && check_children(v, {}) &&
-                         require(v, "Data", data);
-                    std::string const value_name = v.attribute("Name").value();
-                    if (ok && !values.emplace(value_name, data).second) {
-                        ok = fail(v, "duplicate registry value '" + value_name + "' under '" +
-                                         path + "'");
-                    }
-                    if (auto type = v.attribute("Type"); ok && type) {
-                        ok = is_registry_type(type.value())
-                                 ? true
-                                 : fail(v, "<Value> attribute Type: unknown value '" +
-                                               std::string(type.value()) + "' (expected REG_SZ, "
-                                               "REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, "
-                                               "REG_BINARY or REG_FULL_RESOURCE_DESCRIPTOR)");
-                        m.registry_types[path][value_name] = type.value();
-                    }
-                }
-            }
+            ok = read_registry(c, p.machine);
         } else if (name == "Files") {
-            ok = read_files(c, m);
+            ok = read_files(c, p.machine);
         } else {
-            ok = read_profile_fact(c, m);
+            ok = read_profile_fact(c, p.machine);
         }
         if (!ok) {
             return false;
         }
     }
     return true;
+}
+
+bool scenario_parser::read_profile_group(pugi::xml_node c, client_profile& p) {
+    std::string group;
+    if (!check_attributes(c, {"Name"}) || !check_children(c, {}) || !require(c, "Name", group)) {
+        return false;
+    }
+    refs_.group_uses.push_back({"profile '" + p.name + "'", group, line(c)});
+    p.target_groups.push_back(std::move(group));
+    return true;
+}
+
+bool scenario_parser::read_operating_system(pugi::xml_node c, protocol::machine_state& m,
+                                            protocol::computer_info& ci) {
+    bool const ok = check_attributes(c, {"Major", "Minor", "Build", "ServicePackMajor",
+                                         "ServicePackMinor", "ProductType", "SuiteMask",
+                                         "Architecture", "Language", "Locale", "Description"}) &&
+                    check_children(c, {}) && number(c, "Major", m.os_major, true, 0, 100) &&
+                    number(c, "Minor", m.os_minor, true, 0, 100) &&
+                    number(c, "Build", m.os_build, true, 0, 1000000) &&
+                    number(c, "ServicePackMajor", m.sp_major, false, 0, 100) &&
+                    number(c, "ServicePackMinor", m.sp_minor, false, 0, 100) &&
+                    number(c, "ProductType", m.product_type, false, 1, 3) &&
+                    number(c, "SuiteMask", m.suite_mask, false, 0, 32767);
+    if (!ok) {
+        return false;
+    }
+    if (auto a = c.attribute("Language")) {
+        m.language = a.value();
+    }
+    if (auto a = c.attribute("Locale")) {
+        ci.os_locale = std::string(a.value());
+    }
+    if (auto a = c.attribute("Description")) {
+        ci.os_description = std::string(a.value());
+    }
+    if (auto a = c.attribute("Architecture")) {
+        m.processor_architecture = a.value();
+        if (!protocol::architecture_code(m.processor_architecture)) {
+            return fail(c, "<OperatingSystem> attribute Architecture: expected x86, arm, ia64, "
+                           "amd64, x64, arm64 or a number, got '" +
+                               m.processor_architecture + "'");
+        }
+    }
+    return true;
+}
+
+bool scenario_parser::read_hardware(pugi::xml_node c, protocol::computer_info& ci) {
+    if (!check_attributes(c, {"Manufacturer", "Model", "BiosVersion", "BiosName",
+                              "BiosReleaseDate"}) ||
+        !check_children(c, {})) {
+        return false;
+    }
+    auto opt = [&c](const char* a, std::optional<std::string>& out) {
+        if (auto x = c.attribute(a)) {
+            out = std::string(x.value());
+        }
+    };
+    opt("Manufacturer", ci.computer_manufacturer);
+    opt("Model", ci.computer_model);
+    opt("BiosVersion", ci.bios_version);
+    opt("BiosName", ci.bios_name);
+    ci.bios_release_date = c.attribute("BiosReleaseDate").value();
+    if (!ci.bios_release_date.empty() && !is_date(ci.bios_release_date)) {
+        return fail(c, "<Hardware> attribute BiosReleaseDate: expected a date or dateTime, got '" +
+                           ci.bios_release_date + "'");
+    }
+    return true;
+}
+
+bool scenario_parser::read_agent(pugi::xml_node c, protocol::computer_info& ci) {
+    std::string version;
+    bool ok = check_attributes(c, {"Version"}) && check_children(c, {}) &&
+              require(c, "Version", version);
+    std::int16_t parts[4] = {0, 0, 0, 0};
+    if (ok && !parse_agent_version(version, parts)) {
+        ok = fail(c, "<Agent> attribute Version: expected a four-part version, got '" + version +
+                         "'");
+    }
+    ci.client_version_major_number = parts[0];
+    ci.client_version_minor_number = parts[1];
+    ci.client_version_build_number = parts[2];
+    ci.client_version_qfe_number = parts[3];
+    return ok;
+}
+
+bool scenario_parser::read_registry(pugi::xml_node c, protocol::machine_state& m) {
+    bool ok = check_attributes(c, {}) && check_children(c, {"Key"});
+    for (auto k = c.first_child(); ok && k; k = k.next_sibling()) {
+        if (k.type() != pugi::node_element) {
+            continue;
+        }
+        std::string path;
+        ok = check_attributes(k, {"Path"}) && check_children(k, {"Value"}) &&
+             require(k, "Path", path);
+        if (ok && !known_hive(path)) {
+            ok = fail(k, "<Key> attribute Path: '" + path +
+                             "' does not start with a registry hive such as HKEY_LOCAL_MACHINE");
+        }
+        if (ok && m.registry.count(path) != 0) {
+            ok = fail(k, "duplicate registry key '" + path + "'");
+        }
+        ok = ok && read_registry_values(k, path, m);
+    }
+    return ok;
+}
+
+bool scenario_parser::read_registry_values(pugi::xml_node k, const std::string& path,
+                                           protocol::machine_state& m) {
+    auto& values = m.registry[path];
+    bool ok = true;
+    for (auto v = k.first_child(); ok && v; v = v.next_sibling()) {
+        if (v.type() != pugi::node_element) {
+            continue;
+        }
+        std::string data;
+        ok = check_attributes(v, {"Name", "Data", "Type"}) && check_children(v, {}) &&
+             require(v, "Data", data);
+        std::string const value_name = v.attribute("Name").value();
+        if (ok && !values.emplace(value_name, data).second) {
+            ok = fail(v, "duplicate registry value '" + value_name + "' under '" + path + "'");
+        }
+        if (auto type = v.attribute("Type"); ok && type) {
+            ok = is_registry_type(type.value())
+                     ? true
+                     : fail(v, "<Value> attribute Type: unknown value '" +
+                                   std::string(type.value()) +
+                                   "' (expected REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, "
+                                   "REG_QWORD, REG_BINARY or REG_FULL_RESOURCE_DESCRIPTOR)");
+            m.registry_types[path][value_name] = type.value();
+        }
+    }
+    return ok;
 }
 
 bool scenario_parser::read_files(pugi::xml_node c, protocol::machine_state& m) {

@@ -17,6 +17,7 @@
 
 #include <wsuslab/mitigation/scenario.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::mitigation::detail {
 
@@ -70,7 +71,8 @@ private:
     scenario_error error(pugi::xml_node n, std::string problem) const;
     bool fail(pugi::xml_node n, std::string problem);
     bool check_no_text(pugi::xml_node n, pugi::xml_node parent);
-    bool each(pugi::xml_node parent, const char* child_name, element_reader read_one);
+    /// Reads every child of `parent` with `read_one`; each must be one of `child_names`.
+    bool each(pugi::xml_node parent, names child_names, element_reader read_one);
     bool check_attributes(pugi::xml_node n, names allowed);
     bool check_children(pugi::xml_node n, names allowed);
     bool require(pugi::xml_node n, const char* attr, std::string& out);
@@ -91,12 +93,23 @@ private:
     bool read_server(pugi::xml_node n);
     bool read_update(pugi::xml_node n);
     bool read_update_children(pugi::xml_node n, revision& r, std::size_t index);
+    bool read_relationships(pugi::xml_node c, revision& r, std::size_t index);
+    bool read_prerequisite(pugi::xml_node m, std::size_t index, prerequisite_clause& clause);
+    bool read_bundled(pugi::xml_node m, std::size_t index, std::vector<std::int32_t>& clause);
+    bool read_update_files(pugi::xml_node c, revision& r);
     bool read_group(pugi::xml_node n);
-    bool read_deployments(pugi::xml_node parent);
     bool read_deployment(pugi::xml_node n);
     bool read_computer(pugi::xml_node n);
     bool read_profile(pugi::xml_node n);
     bool read_profile_children(pugi::xml_node n, client_profile& p);
+    bool read_profile_group(pugi::xml_node c, client_profile& p);
+    bool read_operating_system(pugi::xml_node c, protocol::machine_state& m,
+                               protocol::computer_info& ci);
+    bool read_hardware(pugi::xml_node c, protocol::computer_info& ci);
+    bool read_agent(pugi::xml_node c, protocol::computer_info& ci);
+    bool read_registry(pugi::xml_node c, protocol::machine_state& m);
+    bool read_registry_values(pugi::xml_node k, const std::string& path,
+                              protocol::machine_state& m);
     /// The machine facts the applicability rules read (scenario_profile_facts.cpp): Processor,
     /// Memory, Mui, SystemMetric, WmiQuery, License, Cluster, MsiProduct, CbsPackage,
     /// ProductRelease, DeviceAttribute, GenericQuery. False after recording a problem.
@@ -118,8 +131,8 @@ private:
     std::map<std::string, std::size_t> profile_lines_;
 };
 
-bool is_guid(const std::string& s);
-/// YYYY-MM-DD, optionally followed by "T" and a time (s:date / s:dateTime text).
+/// An s:date or s:dateTime as protocol::parse_date_time reads it (a real calendar day, optionally a
+/// time and a zone).
 bool is_date(const std::string& s);
 /// One to four dot-separated decimal numbers, e.g. "11.0.8169.0".
 bool is_version(const std::string& v);

@@ -109,7 +109,8 @@ protocol::reporting_event agent::make_event(std::int16_t event_id, std::uint32_t
     b.target_id_sid = cache_.client_id;
     b.sequence_number = 0;
     b.time_at_target = format_iso8601(clock_.now());
-    b.event_instance_id = random_guid(rng_, true);
+    // Upper case, as the agent writes its event and call IDs ("{E6D82915-627F-418B-...}").
+    b.event_instance_id = protocol::upper_copy(protocol::make_guid(rng_));
     b.namespace_id = 1;
     b.event_id = event_id;
     b.source_id = 101;
@@ -215,7 +216,7 @@ attempt_result agent::detect(int number) {
     recoveries_ = 0;
     driver_sync_not_needed_.reset();
     file_owner_.clear();
-    call_id_ = "{" + random_guid(rng_, true) + "}";
+    call_id_ = "{" + protocol::upper_copy(protocol::make_guid(rng_)) + "}";
     attempt_result ar;
     ar.number = number;
     ar.started = clock_.now();

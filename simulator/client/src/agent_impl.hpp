@@ -25,6 +25,7 @@
 #include <wsuslab/client/wu_log.hpp>
 #include <wsuslab/protocol/codec.hpp>
 #include <wsuslab/protocol/messages.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::client::detail {
 
@@ -63,9 +64,6 @@ inline failure protocol_failure(protocol::operation op, std::uint32_t hresult, c
 /// The modern agent's CallerAttributes (SyncUpdates) and callerAttributes (GetExtendedUpdateInfo):
 /// the captured key=value; form with wsuslab's own values (docs/client.md §2).
 inline constexpr std::string_view modern_caller_attributes = "Interactive=0;SheddingAware=1;Id=AutomaticUpdates;";
-
-/// "{E6D82915-627F-418B-A5CC-B9FCD400455B}"-style GUID text (without braces), upper-case.
-std::string random_guid(std::mt19937_64& rng, bool upper);
 
 /// SHA-1 of `data`, base64-encoded (the FileDigest form).
 std::string sha1_base64(const std::string& data);

@@ -78,7 +78,7 @@ sync_outcome run_sync(const sync_options& options, transport& net, clock& time,
     if (!wanted_id.empty()) {
         cache.client_id = wanted_id;
     } else if (cache.client_id.empty()) {
-        cache.client_id = detail::random_guid(id_rng, false);
+        cache.client_id = protocol::make_guid(id_rng);
     }
     bool moved = false;
     if (!cache.server_url.empty() && cache.server_url != server) {

@@ -1,33 +1,18 @@
-// Small helpers of the agent (GUIDs, SHA-1) and the --download content check.
+// Small helpers of the agent (SHA-1, error numbers) and the --download content check.
 #include <cstdio>
 #include <utility>
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "agent_impl.hpp"
 
 namespace wsuslab::client::detail {
 
-std::string random_guid(std::mt19937_64& rng, bool upper) {
-    std::uint64_t const a = rng();
-    std::uint64_t const b = rng();
-    char buf[64];
-    // Version 4, variant 1 bits, as Windows GUIDs drawn by CoCreateGuid.
-    std::snprintf(buf, sizeof buf, upper ? "%08X-%04X-4%03X-%04X-%012llX" : "%08x-%04x-4%03x-%04x-%012llx",
-                  static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                  static_cast<unsigned>(a & 0x0fff),
-                  static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
-                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
-    return buf;
-}
-
 std::string sha1_base64(const std::string& data) {
     unsigned char digest[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    unsigned char out[4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1];
-    int const n = EVP_EncodeBlock(out, digest, SHA_DIGEST_LENGTH);
-    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+    return protocol::base64_encode(
+        std::string_view(reinterpret_cast<const char*>(digest), SHA_DIGEST_LENGTH));
 }
 
 int soap_client_error_of(std::uint32_t hresult) {

@@ -53,19 +53,6 @@ constexpr std::string_view modern_agent_version = "1507.2601.30012.0";
 constexpr std::string_view soap_body_open = "<soap:Body>";
 constexpr std::string_view soap_body_close = "</soap:Body>";
 
-std::string xml_escaped(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 // Inserts `text` after the first `anchor` (or before `fallback` when the anchor is absent).
 void insert_after(std::string& xml, std::string_view anchor, std::string_view fallback,
                   const std::string& text) {
@@ -127,12 +114,12 @@ std::string agent::wire_body(const protocol::request& req) const {
         insert_after(body, "</NeedTwoGroupOutOfScopeUpdates>", "</parameters>",
                      "<AlsoPerformRegularSync>false</AlsoPerformRegularSync><ComputerSpec/>"
                      "<ProductsParameters><SyncCurrentVersionOnly>false</SyncCurrentVersionOnly>"
-                     "<DeviceAttributes>" + xml_escaped(device_attributes) + "</DeviceAttributes>"
-                     "<CallerAttributes>" + xml_escaped(modern_caller_attributes) +
+                     "<DeviceAttributes>" + protocol::xml_escape(device_attributes, protocol::xml_context::text) + "</DeviceAttributes>"
+                     "<CallerAttributes>" + protocol::xml_escape(modern_caller_attributes, protocol::xml_context::text) +
                      "</CallerAttributes><Products/></ProductsParameters>");
     } else if (std::holds_alternative<protocol::get_extended_update_info_request>(req)) {
         insert_after(body, "</locales>", "</GetExtendedUpdateInfo>",
-                     "<deviceAttributes>" + xml_escaped(device_attributes) + "</deviceAttributes>");
+                     "<deviceAttributes>" + protocol::xml_escape(device_attributes, protocol::xml_context::text) + "</deviceAttributes>");
     }
     return body;
 }

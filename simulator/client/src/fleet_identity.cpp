@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::client {
 namespace {
 
@@ -15,17 +17,6 @@ std::uint64_t mix64(std::uint64_t x) {
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
-}
-
-// A version-4-shaped GUID in lower case: what the server accepts as clientId (a-z, 0-9, '-').
-std::string guid_of(std::uint64_t hi, std::uint64_t lo) {
-    hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-    lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                  static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                  static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-    return buf;
 }
 
 // "ws-office-01.wsuslab.example" + 42 -> "ws-office-01-000042.wsuslab.example".
@@ -112,7 +103,8 @@ fleet_client fleet_client_at(const fleet_options& options, std::size_t index) {
     c.index = index;
     c.member = fleet_member_at(options.mix, index);
     std::uint64_t const base = mix64(options.seed ^ 0x666c656574ULL) ^ (static_cast<std::uint64_t>(index) * 0x9e3779b97f4a7c15ULL);
-    c.client_id = guid_of(mix64(base), mix64(base + 1));
+    // A version-4 GUID in lower case: what the server accepts as clientId (a-z, 0-9, '-').
+    c.client_id = protocol::make_guid(mix64(base), mix64(base + 1));
     c.seed = mix64(base + 2);
     std::string const profile_dns = c.member < options.mix.size() ? options.mix[c.member].profile.dns_name : "";
     c.dns_name = dns_name_of(profile_dns, index);

@@ -15,6 +15,8 @@
 
 #include <wsuslab/client/hresult.hpp>
 
+#include "transport_detail.hpp"
+
 namespace wsuslab::client::detail {
 namespace {
 
@@ -26,24 +28,6 @@ using tcp = net::ip::tcp;
 using error_code = beast::error_code;
 // Streams on the concrete io_context executor: no type-erased executor on every operation.
 using tcp_stream = beast::basic_stream<tcp, net::io_context::executor_type>;
-
-transport_error make_error(transport_error_kind kind, std::string message,
-                           std::optional<std::uint32_t> hresult = std::nullopt) {
-    return transport_error{kind, hresult ? *hresult : hresult_of(kind), std::move(message)};
-}
-
-// The "Host" value: the authority without a default port.
-std::string host_header(const url& u) {
-    bool const default_port = (u.scheme == "http" && u.port == 80) || (u.scheme == "https" && u.port == 443);
-    std::string h = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-    return default_port ? h : h + ":" + std::to_string(u.port);
-}
-
-bool stale_connection_error(const error_code& ec) {
-    return ec == http::error::end_of_stream || ec == net::error::eof ||
-           ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-           ec == net::error::connection_aborted || ec == net::ssl::error::stream_truncated;
-}
 
 std::size_t operation_slot(const std::string* soap_action) {
     if (soap_action != nullptr) {
@@ -77,26 +61,10 @@ latency_histogram fleet_counters::latency_snapshot() const {
 
 fleet_network::fleet_network(http_transport_options options, fleet_counters& counters)
     : opt_(std::move(options)), tls_(ssl::context::tls_client), counters_(counters) {
-    if (opt_.insecure) {
-        tls_.set_verify_mode(ssl::verify_none);
-    } else {
-        tls_.set_verify_mode(ssl::verify_peer);
-        error_code ec;
-        if (opt_.ca_file) {
-            tls_.load_verify_file(*opt_.ca_file, ec);
-            if (ec) {
-                tls_error_ = "cannot load CA file '" + *opt_.ca_file + "': " + ec.message();
-            }
-        } else {
-            tls_.set_default_verify_paths(ec);
-        }
-    }
-    if (opt_.proxy_url) {
-        proxy_ = parse_url(*opt_.proxy_url);
-        if (!proxy_ || proxy_->scheme != "http") {
-            proxy_error_ = "invalid proxy URL '" + *opt_.proxy_url + "': expected http://host:port";
-        }
-    }
+    transport_setup setup = set_up_transport(opt_, tls_);
+    proxy_ = std::move(setup.proxy);
+    tls_error_ = std::move(setup.tls_error);
+    proxy_error_ = std::move(setup.proxy_error);
 }
 
 tcp::resolver::results_type fleet_network::resolve(const std::string& host, std::uint16_t port,
@@ -182,29 +150,18 @@ std::optional<transport_error> tunnel(exchange_context& x, tcp_stream& stream, c
         http::async_read_header(stream, buf, parser, x.yield[ec]);
     }
     if (ec) {
-        return make_error(transport_error_kind::connect_failed, "CONNECT to proxy " + proxy.authority() + ": " + why(ec));
+        return make_transport_error(transport_error_kind::connect_failed, "CONNECT to proxy " + proxy.authority() + ": " + why(ec));
     }
-    int const status = static_cast<int>(parser.get().result_int());
-    if (status < 200 || status > 299) {
-        return make_error(transport_error_kind::proxy_failed,
-                          "proxy " + proxy.authority() + " refused CONNECT " + u.authority() + ": HTTP " +
-                              std::to_string(status),
-                          hresult_of_http_status(status));
-    }
-    return std::nullopt;
+    return tunnel_refusal(static_cast<int>(parser.get().result_int()), proxy, u);
 }
 
 std::optional<transport_error> start_tls(exchange_context& x, std::unique_ptr<tcp_stream> stream, const url& u) {
     if (!x.net.tls_setup_error().empty()) {
-        return make_error(transport_error_kind::tls_failed, x.net.tls_setup_error());
+        return make_transport_error(transport_error_kind::tls_failed, x.net.tls_setup_error());
     }
     auto tls = std::make_unique<beast::ssl_stream<tcp_stream>>(std::move(*stream), x.net.tls());
-    // SNI for host names only (RFC 6066); SSL_set_tlsext_host_name is a macro with a C cast.
-    error_code addr_ec;
-    net::ip::make_address(u.host, addr_ec);
-    if (addr_ec && SSL_ctrl(tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                            static_cast<void*>(const_cast<char*>(u.host.c_str()))) != 1) {
-        return make_error(transport_error_kind::tls_failed, "cannot set TLS SNI host name " + u.host);
+    if (auto err = set_sni(tls->native_handle(), u.host)) {
+        return err;
     }
     if (!x.net.options().insecure) {
         tls->set_verify_callback(ssl::host_name_verification(u.host));
@@ -213,7 +170,7 @@ std::optional<transport_error> start_tls(exchange_context& x, std::unique_ptr<tc
     beast::get_lowest_layer(*tls).expires_after(x.net.options().connect_timeout);
     tls->async_handshake(ssl::stream_base::client, x.yield[ec]);
     if (ec) {
-        return make_error(transport_error_kind::tls_failed, "TLS handshake with " + u.authority() + ": " + why(ec));
+        return make_transport_error(transport_error_kind::tls_failed, "TLS handshake with " + u.authority() + ": " + why(ec));
     }
     x.conn.secure = std::move(tls);
     return std::nullopt;
@@ -225,14 +182,14 @@ std::optional<transport_error> connect(exchange_context& x, const url& u) {
     error_code ec;
     auto const endpoints = x.net.resolve(hop.host, hop.port, x.loop, x.yield, ec);
     if (ec) {
-        return make_error(transport_error_kind::name_not_resolved,
+        return make_transport_error(transport_error_kind::name_not_resolved,
                           "cannot resolve " + std::string(proxy ? "proxy " : "") + hop.host + ": " + ec.message());
     }
     auto stream = std::make_unique<tcp_stream>(x.loop.get_executor());
     stream->expires_after(x.net.options().connect_timeout);
     stream->async_connect(endpoints, x.yield[ec]);
     if (ec) {
-        return make_error(transport_error_kind::connect_failed,
+        return make_transport_error(transport_error_kind::connect_failed,
                           "connect to " + std::string(proxy ? "proxy " : "") + hop.authority() + ": " + why(ec));
     }
     x.net.counters().connections.fetch_add(1, std::memory_order_relaxed);
@@ -276,29 +233,10 @@ std::variant<http_reply, error_code> exchange(exchange_context& x, Stream& strea
         }
     }
     auto res = parser.release();
-    http_reply reply;
-    reply.status = static_cast<int>(res.result_int());
-    for (auto const& field : res) {
-        reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    reply.body = std::move(res.body());
     if (!res.keep_alive() || !opt.keep_alive) {
         x.conn.close();
     }
-    return reply;
-}
-
-transport_error exchange_error(const error_code& ec, const url& u, const http_transport_options& opt) {
-    if (ec == beast::error::timeout) {
-        return make_error(transport_error_kind::timed_out, "no complete answer from " + u.authority() + " within " +
-                                                               std::to_string(opt.request_timeout.count()) + " ms");
-    }
-    if (ec == http::error::body_limit) {
-        return make_error(transport_error_kind::response_too_large, "response from " + u.authority() +
-                                                                        " is larger than " +
-                                                                        std::to_string(opt.max_response_bytes) + " bytes");
-    }
-    return make_error(transport_error_kind::receive_failed, "exchange with " + u.authority() + ": " + ec.message());
+    return reply_of(std::move(res));
 }
 
 }  // namespace
@@ -313,28 +251,15 @@ transport_result coroutine_transport::request(int verb_number, const std::string
         return r;
     };
     if (!net_.proxy_setup_error().empty()) {
-        return finish(make_error(transport_error_kind::invalid_url, net_.proxy_setup_error()));
+        return finish(make_transport_error(transport_error_kind::invalid_url, net_.proxy_setup_error()));
     }
     auto const u = parse_url(text);
     if (!u) {
-        return finish(make_error(transport_error_kind::invalid_url, "invalid URL '" + text + "'"));
+        return finish(make_transport_error(transport_error_kind::invalid_url, "invalid URL '" + text + "'"));
     }
-    auto const& proxy = net_.proxy();
-    // Through a proxy, plain HTTP shares one proxy connection; HTTPS needs a tunnel per origin.
-    std::string const route = proxy ? (u->is_https() ? "proxy|" + u->scheme + "://" + u->authority() : "proxy|http")
-                                    : u->scheme + "://" + u->authority();
-    http::request<http::string_body> req{verb, proxy && !u->is_https() ? u->to_string() : u->target, 11};
-    req.set(http::field::host, host_header(*u));
-    req.set(http::field::user_agent, net_.options().user_agent);
-    if (action != nullptr) {
-        req.set(http::field::content_type, "text/xml; charset=utf-8");
-        req.set("SOAPAction", "\"" + *action + "\"");
-    }
-    if (body != nullptr) {
-        req.body() = *body;
-    }
-    req.keep_alive(net_.options().keep_alive);
-    req.prepare_payload();
+    bool const through_proxy = net_.proxy().has_value();
+    std::string const route = route_of(*u, through_proxy);
+    auto req = build_request(request_parts{verb, action, body, nullptr}, *u, through_proxy, net_.options());
     exchange_context x{net_, loop_, yield_, *conn_};
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool const reused = conn_->key == route && conn_->open();
@@ -359,7 +284,7 @@ transport_result coroutine_transport::request(int verb_number, const std::string
         }
         return finish(exchange_error(ec, *u, net_.options()));
     }
-    return finish(make_error(transport_error_kind::receive_failed,
+    return finish(make_transport_error(transport_error_kind::receive_failed,
                              "exchange with " + u->authority() + ": connection closed twice"));
 }
 

@@ -16,6 +16,9 @@
 
 #include <wsuslab/client/hresult.hpp>
 #include <wsuslab/client/url.hpp>
+#include <wsuslab/protocol/text.hpp>
+
+#include "transport_detail.hpp"
 
 namespace wsuslab::client {
 namespace {
@@ -27,9 +30,11 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
 
+using detail::stale_connection_error;
+
 transport_error make_error(transport_error_kind kind, std::string message,
                            std::optional<std::uint32_t> hresult = std::nullopt) {
-    return transport_error{kind, hresult ? *hresult : hresult_of(kind), std::move(message)};
+    return detail::make_transport_error(kind, std::move(message), hresult);
 }
 
 // The "Host" value: the authority without a default port.
@@ -39,36 +44,129 @@ std::string host_header(const url& u) {
     return default_port ? h : h + ":" + std::to_string(u.port);
 }
 
+}  // namespace
+
+namespace detail {
+
+transport_error make_transport_error(transport_error_kind kind, std::string message,
+                                     std::optional<std::uint32_t> hresult) {
+    return transport_error{kind, hresult ? *hresult : hresult_of(kind), std::move(message)};
+}
+
+transport_setup set_up_transport(const http_transport_options& opt, ssl::context& tls) {
+    transport_setup out;
+    if (opt.insecure) {
+        tls.set_verify_mode(ssl::verify_none);
+    } else {
+        tls.set_verify_mode(ssl::verify_peer);
+        error_code ec;
+        if (opt.ca_file) {
+            tls.load_verify_file(*opt.ca_file, ec);
+            if (ec) {
+                out.tls_error = "cannot load CA file '" + *opt.ca_file + "': " + ec.message();
+            }
+        } else {
+            tls.set_default_verify_paths(ec);
+        }
+    }
+    if (opt.proxy_url) {
+        out.proxy = parse_url(*opt.proxy_url);
+        if (!out.proxy || out.proxy->scheme != "http") {
+            out.proxy_error = "invalid proxy URL '" + *opt.proxy_url + "': expected http://host:port";
+        }
+    }
+    return out;
+}
+
+std::string route_of(const url& u, bool through_proxy) {
+    if (!through_proxy) {
+        return u.scheme + "://" + u.authority();
+    }
+    return u.is_https() ? "proxy|" + u.scheme + "://" + u.authority() : "proxy|http";
+}
+
+string_request build_request(const request_parts& parts, const url& u, bool through_proxy,
+                             const http_transport_options& opt) {
+    // A plain-HTTP proxy wants the absolute URL in the request line.
+    string_request req{parts.verb, through_proxy && !u.is_https() ? u.to_string() : u.target, 11};
+    req.set(http::field::host, host_header(u));
+    req.set(http::field::user_agent, opt.user_agent);
+    if (parts.soap_action != nullptr) {
+        req.set(http::field::content_type, "text/xml; charset=utf-8");
+        req.set("SOAPAction", "\"" + *parts.soap_action + "\"");
+    }
+    if (parts.body != nullptr) {
+        req.body() = *parts.body;
+    }
+    req.keep_alive(opt.keep_alive);
+    if (parts.extra != nullptr) {
+        for (auto const& [name, value] : *parts.extra) {
+            req.set(name, value);
+        }
+    }
+    req.prepare_payload();
+    return req;
+}
+
+http_reply reply_of(string_response&& res) {
+    http_reply reply;
+    reply.status = static_cast<int>(res.result_int());
+    for (auto const& field : res) {
+        reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    reply.body = std::move(res.body());
+    return reply;
+}
+
+std::optional<transport_error> set_sni(SSL* ssl, const std::string& host) {
+    error_code addr_ec;
+    net::ip::make_address(host, addr_ec);
+    // SSL_set_tlsext_host_name is a macro with a C cast.
+    if (addr_ec && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                            static_cast<void*>(const_cast<char*>(host.c_str()))) != 1) {
+        return make_error(transport_error_kind::tls_failed, "cannot set TLS SNI host name " + host);
+    }
+    return std::nullopt;
+}
+
+std::optional<transport_error> tunnel_refusal(int status, const url& proxy, const url& target) {
+    if (status >= 200 && status <= 299) {
+        return std::nullopt;
+    }
+    return make_error(transport_error_kind::proxy_failed,
+                      "proxy " + proxy.authority() + " refused CONNECT " + target.authority() +
+                          ": HTTP " + std::to_string(status),
+                      hresult_of_http_status(status));
+}
+
 bool stale_connection_error(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == net::error::eof ||
            ec == net::error::connection_reset || ec == net::error::broken_pipe ||
            ec == net::error::connection_aborted || ec == net::ssl::error::stream_truncated;
 }
 
-}  // namespace
+transport_error exchange_error(const error_code& ec, const url& u, const http_transport_options& opt) {
+    if (ec == beast::error::timeout) {
+        return make_error(transport_error_kind::timed_out, "no complete answer from " + u.authority() +
+                                                               " within " +
+                                                               std::to_string(opt.request_timeout.count()) + " ms");
+    }
+    if (ec == http::error::body_limit) {
+        return make_error(transport_error_kind::response_too_large,
+                          "response from " + u.authority() + " is larger than " +
+                              std::to_string(opt.max_response_bytes) + " bytes");
+    }
+    return make_error(transport_error_kind::receive_failed, "exchange with " + u.authority() + ": " + ec.message());
+}
+
+}  // namespace detail
 
 struct http_transport::impl {
     explicit impl(http_transport_options o) : opt(std::move(o)), ssl_ctx(ssl::context::tls_client) {
-        if (opt.insecure) {
-            ssl_ctx.set_verify_mode(ssl::verify_none);
-        } else {
-            ssl_ctx.set_verify_mode(ssl::verify_peer);
-            error_code ec;
-            if (opt.ca_file) {
-                ssl_ctx.load_verify_file(*opt.ca_file, ec);
-                if (ec) {
-                    tls_setup_error = "cannot load CA file '" + *opt.ca_file + "': " + ec.message();
-                }
-            } else {
-                ssl_ctx.set_default_verify_paths(ec);
-            }
-        }
-        if (opt.proxy_url) {
-            proxy = parse_url(*opt.proxy_url);
-            if (!proxy || proxy->scheme != "http") {
-                proxy_setup_error = "invalid proxy URL '" + *opt.proxy_url + "': expected http://host:port";
-            }
-        }
+        detail::transport_setup setup = detail::set_up_transport(opt, ssl_ctx);
+        proxy = std::move(setup.proxy);
+        tls_setup_error = std::move(setup.tls_error);
+        proxy_setup_error = std::move(setup.proxy_error);
     }
 
     http_transport_options opt;
@@ -136,14 +234,9 @@ struct http_transport::impl {
             return make_error(transport_error_kind::tls_failed, tls_setup_error);
         }
         auto tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), ssl_ctx);
-        // SNI (host names only, RFC 6066) and host-name checking, as WinHTTP does; the check is
-        // skipped with --insecure. SSL_set_tlsext_host_name is a macro with a C cast.
-        error_code addr_ec;
-        net::ip::make_address(u.host, addr_ec);
-        if (addr_ec && SSL_ctrl(tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
-                                TLSEXT_NAMETYPE_host_name,
-                                static_cast<void*>(const_cast<char*>(u.host.c_str()))) != 1) {
-            return make_error(transport_error_kind::tls_failed, "cannot set TLS SNI host name " + u.host);
+        // SNI and host-name checking, as WinHTTP does; the check is skipped with --insecure.
+        if (auto err = detail::set_sni(tls->native_handle(), u.host)) {
+            return err;
         }
         if (!opt.insecure) {
             tls->set_verify_callback(ssl::host_name_verification(u.host));
@@ -179,14 +272,7 @@ struct http_transport::impl {
         if (ec) {
             return make_error(transport_error_kind::connect_failed, "CONNECT to proxy " + proxy->authority() + ": " + ec.message());
         }
-        int const status = static_cast<int>(parser.get().result_int());
-        if (status < 200 || status > 299) {
-            return make_error(transport_error_kind::proxy_failed,
-                              "proxy " + proxy->authority() + " refused CONNECT " + u.authority() +
-                                  ": HTTP " + std::to_string(status),
-                              hresult_of_http_status(status));
-        }
-        return std::nullopt;
+        return detail::tunnel_refusal(static_cast<int>(parser.get().result_int()), *proxy, u);
     }
 
     template <class Stream>
@@ -221,16 +307,10 @@ struct http_transport::impl {
             }
         }
         auto res = parser.release();
-        http_reply reply;
-        reply.status = static_cast<int>(res.result_int());
-        for (auto const& field : res) {
-            reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-        }
-        reply.body = std::move(res.body());
         if (!res.keep_alive() || !opt.keep_alive) {
             close();
         }
-        return reply;
+        return detail::reply_of(std::move(res));
     }
 
     transport_result request(http::verb verb, const std::string& text, const std::string* action,
@@ -242,24 +322,9 @@ struct http_transport::impl {
         if (!u) {
             return make_error(transport_error_kind::invalid_url, "invalid URL '" + text + "'");
         }
-        // Through a proxy, plain HTTP shares one proxy connection; HTTPS needs a tunnel per origin.
-        std::string const route = proxy ? (u->is_https() ? "proxy|" + u->scheme + "://" + u->authority() : "proxy|http")
-                                        : u->scheme + "://" + u->authority();
-        http::request<http::string_body> req{verb, proxy && !u->is_https() ? u->to_string() : u->target, 11};
-        req.set(http::field::host, host_header(*u));
-        req.set(http::field::user_agent, opt.user_agent);
-        if (action != nullptr) {
-            req.set(http::field::content_type, "text/xml; charset=utf-8");
-            req.set("SOAPAction", "\"" + *action + "\"");
-        }
-        if (body != nullptr) {
-            req.body() = *body;
-        }
-        req.keep_alive(opt.keep_alive);
-        for (auto const& [name, value] : extra) {
-            req.set(name, value);
-        }
-        req.prepare_payload();
+        std::string const route = detail::route_of(*u, proxy.has_value());
+        detail::request_parts const parts{verb, action, body, &extra};
+        auto req = detail::build_request(parts, *u, proxy.has_value(), opt);
         bool const head = verb == http::verb::head;
 
         for (int attempt = 0; attempt < 2; ++attempt) {
@@ -282,18 +347,7 @@ struct http_transport::impl {
             if (reused && stale_connection_error(ec)) {
                 continue;
             }
-            if (ec == beast::error::timeout) {
-                return make_error(transport_error_kind::timed_out,
-                                  "no complete answer from " + u->authority() + " within " +
-                                      std::to_string(opt.request_timeout.count()) + " ms");
-            }
-            if (ec == http::error::body_limit) {
-                return make_error(transport_error_kind::response_too_large,
-                                  "response from " + u->authority() + " is larger than " +
-                                      std::to_string(opt.max_response_bytes) + " bytes");
-            }
-            return make_error(transport_error_kind::receive_failed,
-                              "exchange with " + u->authority() + ": " + ec.message());
+            return detail::exchange_error(ec, *u, opt);
         }
         return make_error(transport_error_kind::receive_failed,
                           "exchange with " + u->authority() + ": connection closed twice");
@@ -301,21 +355,8 @@ struct http_transport::impl {
 };
 
 std::optional<std::string_view> http_reply::header(std::string_view name) const {
-    auto eq = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-            char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-            if (x != y) {
-                return false;
-            }
-        }
-        return true;
-    };
     for (auto const& [k, v] : headers) {
-        if (eq(k, name)) {
+        if (protocol::iequals(k, name)) {
             return std::string_view(v);
         }
     }

@@ -1,17 +1,9 @@
 #include <wsuslab/client/url.hpp>
 
-#include <cctype>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::client {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 bool all_digits(std::string_view s) {
     if (s.empty()) {
@@ -44,7 +36,7 @@ std::optional<url> parse_url(std::string_view text) {
         return std::nullopt;
     }
     url u;
-    u.scheme = lower(text.substr(0, sep));
+    u.scheme = protocol::lower_copy(text.substr(0, sep));
     if (u.scheme != "http" && u.scheme != "https") {
         return std::nullopt;
     }
@@ -84,7 +76,7 @@ std::optional<url> parse_url(std::string_view text) {
         if (auth.empty()) {
             return std::nullopt;
         }
-        u.host = lower(auth);
+        u.host = protocol::lower_copy(auth);
     }
     if (!port_text.empty()) {
         if (!all_digits(port_text) || port_text.size() > 5) {

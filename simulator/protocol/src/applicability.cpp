@@ -141,18 +141,6 @@ private:
     rule_parse_options options_;
 };
 
-void append_escaped(std::string& out, const std::string& text) {
-    for (char const c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-}
-
 void write_rule(std::string& out, const rule& r) {
     out += '<';
     out += r.name;
@@ -160,7 +148,7 @@ void write_rule(std::string& out, const rule& r) {
         out += ' ';
         out += name;
         out += "=\"";
-        append_escaped(out, value);
+        append_xml_escaped(out, value, xml_context::attribute);
         out += '"';
     }
     if (r.children.empty() && r.text.empty()) {
@@ -168,7 +156,7 @@ void write_rule(std::string& out, const rule& r) {
         return;
     }
     out += '>';
-    append_escaped(out, r.text);
+    append_xml_escaped(out, r.text, xml_context::text);
     for (auto const& c : r.children) {
         write_rule(out, *c);
     }

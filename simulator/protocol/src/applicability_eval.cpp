@@ -49,6 +49,12 @@ rule_value eval_logical(const rule& r, eval_context& ctx) {
 }  // namespace
 
 rule_value eval_rule(const rule& r, eval_context& ctx) {
+    if (is_registry_kind(r.kind)) {
+        return eval_registry(r, ctx);
+    }
+    if (is_file_kind(r.kind)) {
+        return eval_file(r, ctx);
+    }
     switch (r.kind) {
         case rule_kind::logical_and:
         case rule_kind::logical_or:
@@ -56,20 +62,6 @@ rule_value eval_rule(const rule& r, eval_context& ctx) {
         case rule_kind::constant_true:
         case rule_kind::constant_false:
             return eval_logical(r, ctx);
-        case rule_kind::reg_key_exists:
-        case rule_kind::reg_value_exists:
-        case rule_kind::reg_dword:
-        case rule_kind::reg_sz:
-        case rule_kind::reg_expand_sz:
-        case rule_kind::reg_sz_to_version:
-        case rule_kind::reg_key_loop:
-            return eval_registry(r, ctx);
-        case rule_kind::file_exists:
-        case rule_kind::file_version:
-        case rule_kind::file_created:
-        case rule_kind::file_modified:
-        case rule_kind::file_size:
-            return eval_file(r, ctx);
         case rule_kind::unknown:
             return fail(ctx, r, "unknown rule element; the agent's evaluator reports "
                                 "WU_E_EE_UNKNOWN_EXPRESSION (0x8024E001)");

@@ -14,9 +14,9 @@ bool is_64_bit(const machine_state& m) {
 }
 
 bool key_exists(const machine_state& m, const std::string& key) {
-    std::string const wanted = lower(key);
+    std::string const wanted = lower_copy(key);
     for (auto const& entry : m.registry) {
-        std::string const have = lower(entry.first);
+        std::string const have = lower_copy(entry.first);
         // A key exists when it is recorded itself or when one of its subkeys is.
         if (have == wanted || (have.size() > wanted.size() && have.compare(0, wanted.size(), wanted) == 0 &&
                                have[wanted.size()] == '\\')) {
@@ -28,17 +28,17 @@ bool key_exists(const machine_state& m, const std::string& key) {
 
 /// The names of the immediate subkeys of `key` (b.RegKeyLoop), in registry order.
 std::vector<std::string> subkeys(const machine_state& m, const std::string& key) {
-    std::string const prefix = lower(key) + "\\";
+    std::string const prefix = lower_copy(key) + "\\";
     std::vector<std::string> out;
     std::set<std::string> seen;
     for (auto const& entry : m.registry) {
-        std::string const have = lower(entry.first);
+        std::string const have = lower_copy(entry.first);
         if (have.compare(0, prefix.size(), prefix) != 0) {
             continue;
         }
         std::string const rest = entry.first.substr(prefix.size());
         std::string const child = rest.substr(0, rest.find('\\'));
-        if (!child.empty() && seen.insert(lower(child)).second) {
+        if (!child.empty() && seen.insert(lower_copy(child)).second) {
             out.push_back(child);
         }
     }
@@ -130,7 +130,7 @@ std::string join_path(const std::string& base, std::string path) {
 
 std::string normalize_path(const std::string& p) {
     std::string out;
-    for (char const c : lower(p)) {
+    for (char const c : lower_copy(p)) {
         if (c == '\\' && !out.empty() && out.back() == '\\') {
             continue;
         }
@@ -175,7 +175,7 @@ int three_way(std::int64_t a, std::int64_t b) { return a < b ? -1 : (a == b ? 0 
 bool compare_dates(comparison c, const std::optional<std::string>& have, const std::string& want) {
     auto const h = have ? parse_date_time(*have) : std::nullopt;
     auto const w = parse_date_time(want);
-    return h && w && ordered(c, three_way(*h, *w));
+    return h && w && ordered(c, three_way(unix_ticks(*h), unix_ticks(*w)));
 }
 
 bool file_exists_matches(const rule& r, const std::string& version, const file_facts* facts) {
@@ -202,7 +202,7 @@ std::optional<std::string> full_key(const registry_ref& reg, const eval_context&
     // RegType32 on a 64-bit machine reads the 32-bit view: HKLM\SOFTWARE is redirected to
     // HKLM\SOFTWARE\WOW6432Node (Windows registry redirection).
     if (reg.reg_type_32 && is_64_bit(ctx.m) && root == "HKEY_LOCAL_MACHINE" &&
-        (iequals(sub, "SOFTWARE") || lower(sub).rfind("software\\", 0) == 0)) {
+        (iequals(sub, "SOFTWARE") || istarts_with(sub, "software\\"))) {
         std::string const rest = sub.size() > 9 ? sub.substr(9) : std::string();
         sub = sub.substr(0, 8) + "\\WOW6432Node" + (rest.empty() ? "" : "\\" + rest);
     }
@@ -287,14 +287,14 @@ int compare_texts(const std::string& have, const std::string& want) {
     if (hv && wv) {
         return compare_versions(*hv, *wv);
     }
-    std::string const h = lower(have);
-    std::string const w = lower(want);
+    std::string const h = lower_copy(have);
+    std::string const w = lower_copy(want);
     return h < w ? -1 : (h == w ? 0 : 1);
 }
 
 bool compare_strings(comparison c, const std::string& have, const std::string& want) {
-    std::string const h = lower(have);
-    std::string const w = lower(want);
+    std::string const h = lower_copy(have);
+    std::string const w = lower_copy(want);
     switch (c) {
         case comparison::equal_to: return h == w;
         case comparison::not_equal_to: return h != w;

@@ -39,7 +39,7 @@ bool windows_version_matches(const rule& r, const machine_state& m) {
 
 std::string normalize_wql(const std::string& text) {
     std::string out;
-    for (char const c : lower(text)) {
+    for (char const c : lower_copy(text)) {
         bool const blank = std::isspace(static_cast<unsigned char>(c)) != 0;
         if (blank && (out.empty() || out.back() == ' ')) {
             continue;
@@ -53,7 +53,7 @@ std::string normalize_wql(const std::string& text) {
 }
 
 std::string normalize_namespace(const std::string& ns) {
-    std::string out = lower(ns);
+    std::string out = lower_copy(ns);
     std::replace(out.begin(), out.end(), '/', '\\');
     if (out.rfind("\\\\.\\", 0) == 0) {
         out.erase(0, 4);

@@ -380,21 +380,13 @@ std::optional<std::string> read_operands(pugi::xml_node node, const rule_spec& s
             return std::string("missing ") + *it;
         }
     }
+    if (is_registry_kind(r.kind)) {
+        return read_registry_rule(node, r);
+    }
+    if (is_file_kind(r.kind)) {
+        return read_file(node, spec, r);
+    }
     switch (r.kind) {
-        case rule_kind::reg_key_exists:
-        case rule_kind::reg_value_exists:
-        case rule_kind::reg_dword:
-        case rule_kind::reg_sz:
-        case rule_kind::reg_expand_sz:
-        case rule_kind::reg_sz_to_version:
-        case rule_kind::reg_key_loop:
-            return read_registry_rule(node, r);
-        case rule_kind::file_exists:
-        case rule_kind::file_version:
-        case rule_kind::file_created:
-        case rule_kind::file_modified:
-        case rule_kind::file_size:
-            return read_file(node, spec, r);
         case rule_kind::windows_version:
         case rule_kind::platform_version:
             return read_version_rule(node, r);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <wsuslab/protocol/applicability.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::protocol {
 
@@ -41,6 +42,15 @@ enum class rule_kind {
     // Kept verbatim in `keep` mode; both evaluate to an error
     unknown, invalid,
 };
+
+/// The registry and the file rules are contiguous runs of rule_kind; parser and evaluator
+/// dispatch on these families.
+inline bool is_registry_kind(rule_kind k) {
+    return k >= rule_kind::reg_key_exists && k <= rule_kind::reg_key_loop;
+}
+inline bool is_file_kind(rule_kind k) {
+    return k >= rule_kind::file_exists && k <= rule_kind::file_size;
+}
 
 enum class comparison {
     equal_to, not_equal_to, less_than, less_than_or_equal_to, greater_than,
@@ -99,10 +109,6 @@ namespace detail {
 std::optional<std::vector<std::uint32_t>> parse_version(const std::string& text);
 /// -1, 0, 1.
 int compare_versions(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
-bool iequals(const std::string& a, const std::string& b);
-std::string lower(std::string s);
-/// xs:dateTime text as UTC 100-ns ticks since 1601 (FILETIME); nullopt when malformed.
-std::optional<std::int64_t> parse_date_time(const std::string& text);
 /// Decimal (optionally signed) or 0x-hex integer within [min, max].
 std::optional<std::int64_t> parse_integer(const std::string& text, std::int64_t min,
                                           std::int64_t max);

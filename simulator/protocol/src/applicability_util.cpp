@@ -1,5 +1,5 @@
-// Value parsing shared by the rule parser and evaluators: versions, integers, booleans,
-// comparisons and xs:dateTime.
+// Value parsing shared by the rule parser and evaluators: versions, integers, booleans and
+// comparisons (dates and case-insensitive text: wsuslab/protocol/text.hpp).
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,48 +9,6 @@
 #include "applicability_rule.hpp"
 
 namespace wsuslab::protocol::detail {
-namespace {
-
-std::optional<int> digits(const std::string& s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) {
-        return std::nullopt;
-    }
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) {
-            return std::nullopt;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-// Days from 1970-01-01 to the civil date (proleptic Gregorian), Howard Hinnant's algorithm.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2 ? 1 : 0;
-    std::int64_t const era = (y >= 0 ? y : y - 399) / 400;
-    auto const yoe = static_cast<unsigned>(y - era * 400);
-    unsigned const doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-}  // namespace
-
-bool iequals(const std::string& a, const std::string& b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 std::optional<std::vector<std::uint32_t>> parse_version(const std::string& text) {
     std::vector<std::uint32_t> parts;
     std::size_t pos = 0;
@@ -172,55 +130,6 @@ bool ordered(comparison c, int three_way) {
         case comparison::greater_than_or_equal_to: return three_way >= 0;
         default: return false;
     }
-}
-
-std::optional<std::int64_t> parse_date_time(const std::string& s) {
-    // YYYY-MM-DD[Thh:mm:ss[.f...]][Z|(+|-)hh:mm]; without a zone the time is read as UTC.
-    auto const y = digits(s, 0, 4);
-    auto const mo = digits(s, 5, 2);
-    auto const d = digits(s, 8, 2);
-    if (!y || !mo || !d || s.size() < 10 || s[4] != '-' || s[7] != '-' || *mo < 1 || *mo > 12 ||
-        *d < 1 || *d > 31) {
-        return std::nullopt;
-    }
-    std::int64_t seconds = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400;
-    std::int64_t ticks = 0;
-    std::size_t pos = 10;
-    if (pos < s.size() && s[pos] == 'T') {
-        auto const h = digits(s, 11, 2);
-        auto const mi = digits(s, 14, 2);
-        auto const se = digits(s, 17, 2);
-        if (!h || !mi || !se || s.size() < 19 || s[13] != ':' || s[16] != ':' || *h > 23 ||
-            *mi > 59 || *se > 60) {
-            return std::nullopt;
-        }
-        seconds += *h * 3600 + *mi * 60 + *se;
-        pos = 19;
-        if (pos < s.size() && s[pos] == '.') {
-            std::int64_t scale = 1000000;  // 100-ns ticks per 0.1 s
-            for (++pos; pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) != 0; ++pos) {
-                ticks += (s[pos] - '0') * scale;
-                scale /= 10;
-            }
-        }
-    }
-    if (pos < s.size() && s[pos] == 'Z') {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        auto const oh = digits(s, pos + 1, 2);
-        auto const om = digits(s, pos + 4, 2);
-        if (!oh || !om || s.size() < pos + 6 || s[pos + 3] != ':') {
-            return std::nullopt;
-        }
-        std::int64_t const offset = *oh * 3600 + *om * 60;
-        seconds += s[pos] == '+' ? -offset : offset;
-        pos += 6;
-    }
-    if (pos != s.size()) {
-        return std::nullopt;
-    }
-    // FILETIME epoch (1601-01-01) is 11644473600 s before the Unix epoch.
-    return (seconds + 11644473600LL) * 10000000LL + ticks;
 }
 
 }  // namespace wsuslab::protocol::detail

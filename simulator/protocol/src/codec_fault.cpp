@@ -33,7 +33,7 @@ void describe(V& v, fault_detail& d) {
 // SOAP 1.1 faultcode / SOAP 1.2 Code/Value local names; subcodes ("Client.Auth") count as their
 // base code. Unknown values are taken as a server-side failure.
 fault_code fault_code_from_text(std::string_view qname) {
-    std::string_view local = local_of(trim_xml_space(qname));
+    std::string_view local = local_of(trim(qname));
     local = local.substr(0, local.find('.'));
     if (local == "VersionMismatch") {
         return fault_code::version_mismatch;
@@ -148,7 +148,7 @@ std::string serialize_fault(const soap_fault& f, soap_version v) {
         w.close("soap12:Code");
         w.open("soap12:Reason");
         out += "<soap12:Text xml:lang=\"en\">";
-        detail::append_escaped(out, f.faultstring);
+        append_xml_escaped(out, f.faultstring, xml_context::text);
         out += "</soap12:Text>";
         w.close("soap12:Reason");
         if (f.faultactor) {

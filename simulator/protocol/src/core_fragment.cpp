@@ -8,26 +8,16 @@
 
 #include <pugixml.hpp>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::protocol {
 namespace {
-
-void append_escaped(std::string& out, std::string_view text) {
-    for (char const c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-}
 
 void append_attribute(std::string& out, const char* name, std::string_view value) {
     out += ' ';
     out += name;
     out += "=\"";
-    append_escaped(out, value);
+    append_xml_escaped(out, value, xml_context::attribute);
     out += '"';
 }
 

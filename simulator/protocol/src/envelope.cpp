@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <wsuslab/protocol/operations.hpp>
+#include <wsuslab/protocol/text.hpp>
 #include <wsuslab/protocol/utf8.hpp>
 
 #include "char_scan.hpp"
@@ -243,13 +244,16 @@ bool is_nil(pugi::xml_node element) {
         if (detail::resolve_prefix(element, detail::prefix_of(name)) != xsi_ns) {
             continue;
         }
-        const std::string_view v = detail::trim_xml_space(a.value());
+        const std::string_view v = trim(a.value());
         return v == "true" || v == "1";
     }
     return false;
 }
 
-result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
+namespace {
+
+// The checks on raw bytes, before any XML parser sees them (docs/limits-and-faults.md §3).
+std::optional<parse_error> check_bytes(std::string_view bytes, const limits& lim) {
     if (bytes.size() > lim.max_body_bytes) {
         return make_error(parse_status::body_too_large, lim.max_body_bytes,
                           "body of " + std::to_string(bytes.size()) +
@@ -263,32 +267,34 @@ result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
     if (auto nul = bytes.find('\0'); nul != std::string_view::npos) {
         return make_error(parse_status::nul_byte, nul, "NUL byte at byte " + std::to_string(nul));
     }
-    if (auto e = detail::scan_characters(bytes)) {
-        return std::move(*e);
-    }
+    return detail::scan_characters(bytes);
+}
 
-    envelope env;
+// Parses `bytes` into `doc` and checks the document's shape and size limits.
+std::optional<parse_error> load_document(std::string_view bytes, const limits& lim,
+                                         pugi::xml_document& doc) {
     const pugi::xml_parse_result parsed =
-        env.doc.load_buffer(bytes.data(), bytes.size(), parse_flags, pugi::encoding_utf8);
+        doc.load_buffer(bytes.data(), bytes.size(), parse_flags, pugi::encoding_utf8);
     if (!parsed) {
         const auto off = static_cast<std::size_t>(parsed.offset);
         return make_error(parse_status::malformed_xml, off,
                           std::string("XML not well-formed: ") + parsed.description() +
                               " at byte " + std::to_string(off));
     }
-    if (auto e = check_top_level(env.doc)) {
-        return std::move(*e);
+    if (auto e = check_top_level(doc)) {
+        return e;
     }
-    const pugi::xml_node root = env.doc.document_element();
+    const pugi::xml_node root = doc.document_element();
     if (const std::size_t name_at = offset_of(root); name_at > 0) {
         if (auto e = check_outside_root(bytes, root, name_at - 1)) {
-            return std::move(*e);
+            return e;
         }
     }
-    if (auto e = check_tree(root, lim)) {
-        return std::move(*e);
-    }
+    return check_tree(root, lim);
+}
 
+// The Envelope's version from its namespace.
+std::optional<parse_error> read_version(pugi::xml_node root, envelope& env) {
     if (local_name(root) != "Envelope") {
         return make_error(parse_status::not_an_envelope, offset_of(root),
                           "root element is not a SOAP Envelope");
@@ -303,7 +309,12 @@ result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
                           "SOAP version mismatch: Envelope namespace is not " +
                               std::string(soap11_envelope_ns));
     }
+    return std::nullopt;
+}
 
+// The one Body (no Header) and its first element child.
+std::optional<parse_error> read_body(pugi::xml_node root, envelope& env) {
+    const std::string_view env_ns = namespace_of(root);
     pugi::xml_node body;
     for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element || namespace_of(c) != env_ns) {
@@ -334,6 +345,20 @@ result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
     }
     if (!env.body_child) {
         return make_error(parse_status::empty_body, offset_of(body), "SOAP Body is empty");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+result<envelope> read_envelope(std::string_view bytes, const limits& lim) {
+    envelope env;
+    std::optional<parse_error> e = check_bytes(bytes, lim);
+    e = e ? e : load_document(bytes, lim, env.doc);
+    e = e ? e : read_version(env.doc.document_element(), env);
+    e = e ? e : read_body(env.doc.document_element(), env);
+    if (e) {
+        return std::move(*e);
     }
     return result<envelope>(std::move(env));
 }

@@ -23,7 +23,7 @@ bool operator==(const machine_state& a, const machine_state& b) {
 
 std::optional<std::uint16_t> architecture_code(const std::string& name) {
     // SYSTEM_INFO wProcessorArchitecture values (PROCESSOR_ARCHITECTURE_*).
-    std::string const n = detail::lower(name);
+    std::string const n = lower_copy(name);
     if (n == "x86") {
         return 0;
     }

@@ -21,16 +21,6 @@ inline std::string_view local_of(std::string_view qname) {
     return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
 }
 
-/// `s` without leading and trailing XML whitespace (space, tab, CR, LF).
-inline std::string_view trim_xml_space(std::string_view s) {
-    constexpr std::string_view space = " \t\r\n";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
-
 /// Whether attribute name `attr` declares `prefix` ("xmlns" for the default namespace,
 /// "xmlns:p" for prefix p).
 inline bool declares(std::string_view attr, std::string_view prefix) {

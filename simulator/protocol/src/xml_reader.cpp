@@ -8,6 +8,19 @@
 #include "xml_names.hpp"
 
 namespace wsuslab::protocol::detail {
+namespace {
+
+// The namespace `element` itself declares for `prefix`, if it does.
+std::optional<std::string_view> declared_on(pugi::xml_node element, std::string_view prefix) {
+    for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+        if (declares(a.name(), prefix)) {
+            return std::string_view(a.value());
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 std::string_view ns_scope::resolve(std::string_view prefix) const {
     if (prefix == "xml") {
@@ -16,31 +29,19 @@ std::string_view ns_scope::resolve(std::string_view prefix) const {
     if (auto it = cache_.find(prefix); it != cache_.end()) {
         return it->second;
     }
-    std::string_view uri;
-    bool found = false;
-    for (pugi::xml_attribute a = el_.first_attribute(); a; a = a.next_attribute()) {
-        if (declares(a.name(), prefix)) {
-            uri = a.value();
-            found = true;
-            break;
-        }
-    }
-    if (!found) {
+    std::optional<std::string_view> uri = declared_on(el_, prefix);
+    if (!uri) {
         // The root of a chain falls back to walking the real ancestors (Body, Envelope).
         uri = parent_ != nullptr ? parent_->resolve(prefix) : resolve_prefix(el_.parent(), prefix);
     }
-    cache_.emplace(prefix, uri);
-    return uri;
+    cache_.emplace(prefix, *uri);
+    return *uri;
 }
 
 std::string_view ns_scope::ns_of_child(pugi::xml_node child) const {
     const std::string_view prefix = prefix_of(child.name());
-    for (pugi::xml_attribute a = child.first_attribute(); a; a = a.next_attribute()) {
-        if (declares(a.name(), prefix)) {
-            return a.value();
-        }
-    }
-    return resolve(prefix);
+    auto const own = declared_on(child, prefix);
+    return own ? *own : resolve(prefix);
 }
 
 std::string elem::path(bool with_index) const {
@@ -84,20 +85,9 @@ bool nil_in_scope(pugi::xml_node n, const ns_scope& parent_scope) {
             continue;
         }
         // The prefix may be declared on the element itself.
-        std::string_view uri;
-        bool found = false;
-        for (pugi::xml_attribute d = n.first_attribute(); d; d = d.next_attribute()) {
-            if (declares(d.name(), prefix)) {
-                uri = d.value();
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            uri = parent_scope.resolve(prefix);
-        }
-        if (uri == xsi_ns) {
-            const std::string_view v = trim_xml_space(a.value());
+        auto const own = declared_on(n, prefix);
+        if ((own ? *own : parent_scope.resolve(prefix)) == xsi_ns) {
+            const std::string_view v = trim(a.value());
             return v == "true" || v == "1";
         }
     }
@@ -106,7 +96,7 @@ bool nil_in_scope(pugi::xml_node n, const ns_scope& parent_scope) {
 
 std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t min,
                                           std::int64_t max) {
-    std::string_view t = trim_xml_space(text);
+    std::string_view t = trim(text);
     // xs:integer allows a leading '+', which std::from_chars does not.
     if (!t.empty() && t.front() == '+') {
         t.remove_prefix(1);
@@ -126,7 +116,7 @@ std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t mi
 }
 
 std::optional<bool> parse_boolean(std::string_view text) {
-    const std::string_view t = trim_xml_space(text);
+    const std::string_view t = trim(text);
     if (t == "true" || t == "1") {
         return true;
     }
@@ -136,43 +126,29 @@ std::optional<bool> parse_boolean(std::string_view text) {
     return std::nullopt;
 }
 
-bool valid_guid(std::string_view text) {
-    const std::string_view t = trim_xml_space(text);
-    if (t.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        const char c = t[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') {
-                return false;
+namespace {
+
+// The item's value when it is valid for its kind: a GUID without its surrounding XML white space
+// (its letter case kept), base64Binary and text as written.
+std::optional<std::string> check_item(const std::string& text, item_kind kind) {
+    switch (kind) {
+        case item_kind::text:
+            return text;
+        case item_kind::guid:
+            if (!is_guid(trim(text))) {
+                return std::nullopt;
             }
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-            return false;
-        }
+            return std::string(trim(text));
+        case item_kind::base64:
+            if (!is_base64_binary(text)) {
+                return std::nullopt;
+            }
+            return text;
     }
-    return true;
+    return std::nullopt;
 }
 
-bool valid_base64(std::string_view text) {
-    // xs:base64Binary: whitespace may appear anywhere; padding only at the end.
-    std::size_t chars = 0;
-    std::size_t padding = 0;
-    for (const char c : text) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            continue;
-        }
-        const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                              (c >= '0' && c <= '9') || c == '+' || c == '/';
-        if (c == '=') {
-            ++padding;
-        } else if (!alphabet || padding > 0) {
-            return false;
-        }
-        ++chars;
-    }
-    return chars % 4 == 0 && padding <= 2;
-}
+}  // namespace
 
 pugi::xml_node reader::find(std::string_view name, pugi::xml_node* elsewhere) const {
     for (pugi::xml_node c = e_.node().first_child(); c; c = c.next_sibling()) {
@@ -241,34 +217,38 @@ void reader::text(std::string_view name, std::optional<std::string>& out, occurs
     }
 }
 
+std::optional<std::string> reader::read_guid(std::string_view name, occurs o) {
+    pugi::xml_node n = present(name, o);
+    if (!n) {
+        return std::nullopt;
+    }
+    auto value = check_item(text_of(n), item_kind::guid);
+    if (!value) {
+        invalid(n, e_.child_path(name, true), e_.child_path(name, false), "GUID");
+    }
+    return value;
+}
+
 void reader::guid(std::string_view name, std::string& out, occurs o) {
-    if (pugi::xml_node n = present(name, o)) {
-        std::string t = text_of(n);
-        if (!valid_guid(t)) {
-            return invalid(n, e_.child_path(name, true), e_.child_path(name, false), "GUID");
-        }
-        out = std::string(trim_xml_space(t));
+    if (auto v = read_guid(name, o)) {
+        out = std::move(*v);
     }
 }
 
 void reader::guid(std::string_view name, std::optional<std::string>& out, occurs o) {
-    if (pugi::xml_node n = present(name, o)) {
-        std::string t = text_of(n);
-        if (!valid_guid(t)) {
-            return invalid(n, e_.child_path(name, true), e_.child_path(name, false), "GUID");
-        }
-        out = std::string(trim_xml_space(t));
+    if (auto v = read_guid(name, o)) {
+        out = std::move(v);
     }
 }
 
 void reader::base64(std::string_view name, std::optional<std::string>& out, occurs o) {
     if (pugi::xml_node n = present(name, o)) {
-        std::string t = text_of(n);
-        if (!valid_base64(t)) {
+        auto value = check_item(text_of(n), item_kind::base64);
+        if (!value) {
             return invalid(n, e_.child_path(name, true), e_.child_path(name, false),
                            "base64Binary");
         }
-        out = std::move(t);
+        out = std::move(value);
     }
 }
 
@@ -294,7 +274,7 @@ void reader::boolean(std::string_view name, std::optional<bool>& out, occurs o) 
 
 void reader::action(std::string_view name, deployment_action& out) {
     if (pugi::xml_node n = present(name, occurs::required)) {
-        const auto v = deployment_action_from_name(trim_xml_space(text_of(n)));
+        const auto v = deployment_action_from_name(trim(text_of(n)));
         if (!v) {
             return invalid(n, e_.child_path(name, true), e_.child_path(name, false),
                            "DeploymentAction");
@@ -373,24 +353,6 @@ void reader::ints(std::string_view name, std::optional<id_list>& out, occurs o,
 }
 
 namespace {
-
-std::optional<std::string> check_item(const std::string& text, item_kind kind) {
-    switch (kind) {
-        case item_kind::text:
-            return text;
-        case item_kind::guid:
-            if (!valid_guid(text)) {
-                return std::nullopt;
-            }
-            return std::string(trim_xml_space(text));
-        case item_kind::base64:
-            if (!valid_base64(text)) {
-                return std::nullopt;
-            }
-            return text;
-    }
-    return std::nullopt;
-}
 
 const char* kind_name(item_kind kind) {
     return kind == item_kind::guid ? "GUID" : kind == item_kind::base64 ? "base64Binary" : "string";

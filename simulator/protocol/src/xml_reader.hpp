@@ -17,6 +17,7 @@
 #include <pugixml.hpp>
 
 #include <wsuslab/protocol/codec.hpp>
+#include <wsuslab/protocol/text.hpp>
 #include <wsuslab/protocol/types.hpp>
 
 namespace wsuslab::protocol::detail {
@@ -82,8 +83,6 @@ bool nil_in_scope(pugi::xml_node n, const ns_scope& parent_scope);
 
 std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t min, std::int64_t max);
 std::optional<bool> parse_boolean(std::string_view text);
-bool valid_guid(std::string_view text);
-bool valid_base64(std::string_view text);
 
 class reader {
 public:
@@ -187,6 +186,8 @@ private:
     pugi::xml_node find(std::string_view name, pugi::xml_node* elsewhere) const;
     /// The element when present and not nil; reports a missing required element.
     pugi::xml_node present(std::string_view name, occurs o);
+    /// A present GUID element's trimmed text; reports an invalid one.
+    std::optional<std::string> read_guid(std::string_view name, occurs o);
     bool read_integer(std::string_view name, occurs o, std::int64_t min, std::int64_t max,
                       std::int64_t& out);
     bool collect_items(const elem& array, std::string_view item, std::size_t limit,

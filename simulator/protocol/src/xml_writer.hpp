@@ -17,9 +17,6 @@
 
 namespace wsuslab::protocol::detail {
 
-/// Appends `text` escaped for element content.
-void append_escaped(std::string& out, std::string_view text);
-
 class writer {
 public:
     explicit writer(std::string& out) : out_(out) {}

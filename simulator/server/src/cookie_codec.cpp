@@ -2,13 +2,14 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <stdexcept>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::server {
 namespace {
@@ -161,28 +162,6 @@ std::array<unsigned char, mac_size> hmac_sha256(std::string_view key, std::strin
     return out;
 }
 
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int decode_char(char c) {
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+') {
-        return 62;
-    }
-    if (c == '/') {
-        return 63;
-    }
-    return -1;
-}
-
 void random_bytes(unsigned char* out, std::size_t n) {
     if (RAND_bytes(out, static_cast<int>(n)) != 1) {
         // OpenSSL's CSPRNG failing means the process cannot make keys at all.
@@ -249,78 +228,10 @@ std::variant<cookie_payload, cookie_open_error> cookie_codec::open(std::string_v
     return std::move(*payload);
 }
 
-std::string base64_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
-                                (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
-                                std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
-        out.push_back(alphabet[(v >> 18) & 63U]);
-        out.push_back(alphabet[(v >> 12) & 63U]);
-        out.push_back(alphabet[(v >> 6) & 63U]);
-        out.push_back(alphabet[v & 63U]);
-    }
-    const std::size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        std::uint32_t v = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
-        if (rest == 2) {
-            v |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
-        }
-        out.push_back(alphabet[(v >> 18) & 63U]);
-        out.push_back(alphabet[(v >> 12) & 63U]);
-        out.push_back(rest == 2 ? alphabet[(v >> 6) & 63U] : '=');
-        out.push_back('=');
-    }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        const bool last = i + 4 == text.size();
-        int pad = 0;
-        std::uint32_t v = 0;
-        for (std::size_t j = 0; j < 4; ++j) {
-            const char c = text[i + j];
-            if (c == '=' && last && j >= 2) {
-                ++pad;
-                v <<= 6;
-                continue;
-            }
-            const int d = decode_char(c);
-            if (d < 0 || pad > 0) {
-                return std::nullopt;
-            }
-            v = (v << 6) | static_cast<std::uint32_t>(d);
-        }
-        out.push_back(static_cast<char>((v >> 16) & 0xFFU));
-        if (pad < 2) {
-            out.push_back(static_cast<char>((v >> 8) & 0xFFU));
-        }
-        if (pad < 1) {
-            out.push_back(static_cast<char>(v & 0xFFU));
-        }
-    }
-    return out;
-}
-
 std::string random_guid() {
     std::array<unsigned char, 16> b{};
     random_bytes(b.data(), b.size());
-    b[6] = static_cast<unsigned char>((b[6] & 0x0FU) | 0x40U);
-    b[8] = static_cast<unsigned char>((b[8] & 0x3FU) | 0x80U);
-    char buf[40];
-    std::snprintf(buf, sizeof buf,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                  b[15]);
-    return buf;
+    return protocol::make_guid(b);
 }
 
 }  // namespace wsuslab::server

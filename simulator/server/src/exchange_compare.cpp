@@ -48,15 +48,6 @@ bool contains(const std::string_view (&list)[N], std::string_view name) {
     return std::find(std::begin(list), std::end(list), name) != std::end(list);
 }
 
-std::string_view trim_space(std::string_view s) {
-    constexpr std::string_view space = " \t\r\n";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
-
 bool ignored_name(const std::vector<std::string>& ignored, std::string_view name) {
     return std::find(ignored.begin(), ignored.end(), name) != ignored.end();
 }
@@ -89,7 +80,7 @@ field_node to_fields(pugi::xml_node root, const std::vector<std::string>& ignore
             }
         }
         if (!has_elements && !protocol::is_nil(f.xml)) {
-            f.node->text = std::string(trim_space(text));
+            f.node->text = std::string(protocol::trim(text));
         }
         // Children were appended in document order; pair them with their XML nodes again.
         std::size_t i = 0;
@@ -289,7 +280,7 @@ std::string media_type_of(const http_request& r) {
         return {};
     }
     const std::string_view v = ct->substr(0, ct->find(';'));
-    return to_lower(trim_space(v));
+    return lower_copy(protocol::trim(v));
 }
 
 }  // namespace

@@ -14,20 +14,6 @@
 namespace wsuslab::server::detail {
 namespace {
 
-char lower(char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 // Splits a head file into lines, dropping the CR of CRLF and stopping at the first blank line.
 std::vector<std::string_view> head_lines(std::string_view text) {
     std::vector<std::string_view> lines;
@@ -61,8 +47,8 @@ exchange_result<header_list> parse_header_lines(const std::vector<std::string_vi
                                             ": expected \"Name: value\", got \"" +
                                             std::string(lines[i]) + "\""};
         }
-        headers.emplace_back(std::string(trim(lines[i].substr(0, colon))),
-                             std::string(trim(lines[i].substr(colon + 1))));
+        headers.emplace_back(std::string(protocol::trim(lines[i].substr(0, colon))),
+                             std::string(protocol::trim(lines[i].substr(colon + 1))));
     }
     return headers;
 }
@@ -92,17 +78,6 @@ void add_sync_info_cookie(std::vector<std::string>& out,
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string to_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
-}
-
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
@@ -119,7 +94,7 @@ bool is_soap_exchange(const http_request& request) {
 std::string sanitize_key(std::string_view text) {
     std::string out;
     for (char c : text) {
-        const char l = lower(c);
+        const char l = protocol::ascii_lower(c);
         if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) {
             out.push_back(l);
         } else if (!out.empty() && out.back() != '-') {
@@ -299,7 +274,7 @@ bool is_xml_content_type(std::optional<std::string_view> content_type) {
     if (!content_type) {
         return false;
     }
-    const std::string media = to_lower(trim(content_type->substr(0, content_type->find(';'))));
+    const std::string media = lower_copy(protocol::trim(content_type->substr(0, content_type->find(';'))));
     return media == "text/xml" || media == "application/soap+xml" || media == "application/xml";
 }
 

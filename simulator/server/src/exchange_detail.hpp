@@ -14,11 +14,15 @@
 #include <wsuslab/protocol/limits.hpp>
 #include <wsuslab/server/exchange_store.hpp>
 #include <wsuslab/server/http_types.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::server::detail {
 
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
+// ASCII case-insensitive text (wsuslab/protocol/text.hpp).
+using protocol::iends_with;
+using protocol::iequals;
+using protocol::istarts_with;
+using protocol::lower_copy;
 
 /// "/ClientWebService/client.asmx?wsdl" -> "/ClientWebService/client.asmx".
 std::string_view path_of(std::string_view target);

@@ -14,10 +14,6 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
-
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
     for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
         text.replace(pos, from.size(), to);
@@ -63,7 +59,7 @@ std::string name_placeholder(std::string_view prefix, std::size_t n, bool qualif
 }
 
 bool is_identity_placeholder(std::string_view value) {
-    if (ends_with_ci(value, placeholder_suffix)) {
+    if (iends_with(value, placeholder_suffix)) {
         return true;
     }
     constexpr std::string_view guid_prefix = "00000000-0000-0000-0000-";

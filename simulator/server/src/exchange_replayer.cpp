@@ -1,18 +1,17 @@
 // exchange_replayer: answers requests from a recording, in order per client.
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <set>
 #include <system_error>
 #include <tuple>
 
 #include <wsuslab/protocol/codec.hpp>
 #include <wsuslab/protocol/fault.hpp>
+#include <wsuslab/server/cookie_codec.hpp>
 #include <wsuslab/server/exchange_store.hpp>
 
 #include "exchange_compare.hpp"
@@ -21,33 +20,6 @@
 
 namespace wsuslab::server {
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string random_guid() {
-    static std::mutex mu;
-    static std::mt19937_64 rng{std::random_device{}()};
-    std::uint64_t hi = 0;
-    std::uint64_t lo = 0;
-    {
-        std::lock_guard<std::mutex> lock(mu);
-        hi = rng();
-        lo = rng();
-    }
-    // Version 4, variant 1.
-    hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
-    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
-                  static_cast<unsigned long long>(hi >> 32),
-                  static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
-                  static_cast<unsigned long long>(hi & 0xFFFF),
-                  static_cast<unsigned long long>(lo >> 48),
-                  static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-    return buf;
-}
-
-}  // namespace
 
 std::vector<std::string> default_ignored_fields() {
     return {"cookie",        "oldCookie",    "CookieData",     "Expiration",

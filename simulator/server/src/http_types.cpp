@@ -1,24 +1,17 @@
 #include <wsuslab/server/http_types.hpp>
 
-#include <algorithm>
-#include <cctype>
+
+#include <wsuslab/protocol/text.hpp>
 
 #include "plain_response.hpp"
 
 namespace wsuslab::server {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 std::optional<std::string_view> find_header(
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
     for (auto const& [key, value] : headers) {
-        if (iequals(key, name)) {
+        if (protocol::iequals(key, name)) {
             return std::string_view(value);
         }
     }
@@ -37,7 +30,7 @@ std::optional<std::string_view> http_response::header(std::string_view name) con
 
 void http_response::set_header(std::string name, std::string value) {
     for (auto& [key, existing] : headers) {
-        if (iequals(key, name)) {
+        if (protocol::iequals(key, name)) {
             existing = std::move(value);
             return;
         }

@@ -14,15 +14,6 @@
 namespace wsuslab::server::detail {
 namespace {
 
-std::string_view trim_text(std::string_view s) {
-    constexpr std::string_view space = " \t\r\n";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
-
 std::string without_trailing_slashes(std::string s) {
     while (!s.empty() && s.back() == '/') {
         s.pop_back();
@@ -40,7 +31,7 @@ bool is_textual(std::optional<std::string_view> content_type) {
     if (!content_type) {
         return false;
     }
-    const std::string media = to_lower(content_type->substr(0, content_type->find(';')));
+    const std::string media = lower_copy(content_type->substr(0, content_type->find(';')));
     return media.rfind("text/", 0) == 0 || media.find("xml") != std::string::npos ||
            media.find("json") != std::string::npos || media.find("urlencoded") != std::string::npos;
 }
@@ -86,8 +77,8 @@ sanitizer::sanitizer(sanitizer_config config)
       lab_authority_(authority_of(lab_url_)) {
     // The lab's own host and authority map to themselves, so that no learned name inside them
     // (an upstream called "wsus" and the lab host "wsus.sanitized.invalid") is replaced.
-    const std::string lab_host = to_lower(host_of_authority(lab_authority_));
-    rules_.push_back(replacement_rule{to_lower(lab_authority_), lab_authority_, boundary::word, true});
+    const std::string lab_host = lower_copy(host_of_authority(lab_authority_));
+    rules_.push_back(replacement_rule{lower_copy(lab_authority_), lab_authority_, boundary::word, true});
     rule_kinds_.push_back(std::nullopt);
     rules_.push_back(replacement_rule{lab_host, lab_host, boundary::word, true});
     rule_kinds_.push_back(std::nullopt);
@@ -106,12 +97,11 @@ sanitizer::sanitizer(sanitizer_config config)
 
 bool sanitizer::is_lab_host(std::string_view host) const {
     return iequals(host, host_of_authority(lab_authority_)) ||
-           (host.size() > placeholder_suffix.size() &&
-            iequals(host.substr(host.size() - placeholder_suffix.size()), placeholder_suffix));
+           (host.size() > placeholder_suffix.size() && iends_with(host, placeholder_suffix));
 }
 
 bool sanitizer::known(std::string_view value, bool case_insensitive) const {
-    return values_.count(case_insensitive ? to_lower(value) : std::string(value)) != 0;
+    return values_.count(case_insensitive ? lower_copy(value) : std::string(value)) != 0;
 }
 
 std::size_t sanitizer::number_for(secret_kind kind, std::string_view key) {
@@ -124,7 +114,7 @@ std::size_t sanitizer::number_for(secret_kind kind, std::string_view key) {
 void sanitizer::add_rule(secret_kind kind, std::string value, std::string replacement,
                          boundary edge, bool case_insensitive) {
     if (case_insensitive) {
-        value = to_lower(value);
+        value = lower_copy(value);
     }
     if (value.empty() || values_.count(value) != 0) {
         return;
@@ -135,7 +125,7 @@ void sanitizer::add_rule(secret_kind kind, std::string value, std::string replac
 }
 
 void sanitizer::learn_ip(std::string_view ip) {
-    const std::string v = to_lower(ip);
+    const std::string v = lower_copy(ip);
     const bool v6 = is_ipv6(v);
     if ((!v6 && !is_ipv4(v)) || is_documentation_address(v) || known(v)) {
         return;
@@ -145,7 +135,7 @@ void sanitizer::learn_ip(std::string_view ip) {
 }
 
 void sanitizer::learn_host(std::string_view host, secret_kind name_kind) {
-    host = trim_text(host);
+    host = protocol::trim(host);
     if (host.empty() || is_lab_host(host) || is_public_host(host) || is_identity_placeholder(host)) {
         return;
     }
@@ -157,7 +147,7 @@ void sanitizer::learn_host(std::string_view host, secret_kind name_kind) {
 }
 
 void sanitizer::learn_name(std::string_view name, secret_kind kind) {
-    std::string n = to_lower(trim_text(name));
+    std::string n = lower_copy(protocol::trim(name));
     while (!n.empty() && n.back() == '.') {
         n.pop_back();
     }
@@ -191,7 +181,7 @@ void sanitizer::learn_name(std::string_view name, secret_kind kind) {
 }
 
 void sanitizer::learn_authority(std::string_view authority) {
-    authority = trim_text(authority);
+    authority = protocol::trim(authority);
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         authority.remove_prefix(at + 1);
     }
@@ -205,13 +195,13 @@ void sanitizer::learn_authority(std::string_view authority) {
     const bool port = colon != std::string_view::npos && colon + 1 < authority.size() &&
                       (bracket == std::string_view::npos ? authority.find(':') == colon : colon > bracket);
     if (port && !known(authority)) {
-        number_for(secret_kind::host_port, to_lower(authority));
+        number_for(secret_kind::host_port, lower_copy(authority));
         add_rule(secret_kind::host_port, std::string(authority), lab_authority_, boundary::address);
     }
 }
 
 void sanitizer::learn_field(std::string_view element, std::string_view value) {
-    value = trim_text(value);
+    value = protocol::trim(value);
     if (value.empty()) {
         return;
     }
@@ -221,7 +211,7 @@ void sanitizer::learn_field(std::string_view element, std::string_view value) {
                      cookie_placeholder(number_for(secret_kind::cookie, value)), boundary::base64, false);
         }
     } else if (element == "clientId" || element == "Sid") {
-        const std::string v = to_lower(value);
+        const std::string v = lower_copy(value);
         if (!is_identity_placeholder(v) && v != "00000000-0000-0000-0000-000000000000" && !known(v)) {
             add_rule(secret_kind::client_id, v, client_id_placeholder(number_for(secret_kind::client_id, v)),
                      boundary::word);
@@ -230,7 +220,7 @@ void sanitizer::learn_field(std::string_view element, std::string_view value) {
                element == "ComputerDnsName") {
         learn_host(value, secret_kind::computer_name);
     } else if (element == "UserAccountName") {
-        const std::string v = to_lower(value);
+        const std::string v = lower_copy(value);
         if (is_identity_placeholder(v) || known(v)) {
             return;
         }
@@ -280,12 +270,12 @@ bool sanitizer::is_site_url(const url_hit& u, std::string_view text) const {
     const std::string_view path = text.substr(u.pos + u.prefix.size(), 32);
     for (std::string_view dir : {"/Content/", "/ClientWebService/", "/SimpleAuthWebService/", "/ReportingWebService/",
                                  "/selfupdate/", "/ApiRemoting30/", "/ServerSyncWebService/", "/DssAuthWebService/"}) {
-        if (path.size() >= dir.size() && iequals(path.substr(0, dir.size()), dir)) {
+        if (istarts_with(path, dir)) {
             return true;
         }
     }
     // A host in a domain the site uses.
-    const std::string host = to_lower(u.host);
+    const std::string host = lower_copy(u.host);
     for (auto const& [domain, number] : numbers_[static_cast<std::size_t>(secret_kind::domain)]) {
         (void)number;
         if (host.size() > domain.size() && host.compare(host.size() - domain.size(), domain.size(), domain) == 0 &&
@@ -317,7 +307,7 @@ std::string sanitizer::apply(std::string_view text) {
         rebased.append(text.substr(at, u.pos - at));
         rebased.append(lab_url_);
         at = u.pos + u.prefix.size();
-        urls_.insert(to_lower(u.prefix));
+        urls_.insert(lower_copy(u.prefix));
         ++tallies_[static_cast<std::size_t>(secret_kind::url)].replaced;
     }
     rebased.append(text.substr(at));

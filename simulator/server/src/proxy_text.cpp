@@ -28,7 +28,7 @@ bool ends_authority(char c) {
 }
 
 bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix) {
-    return s.size() >= pos + prefix.size() && iequals(s.substr(pos, prefix.size()), prefix);
+    return pos <= s.size() && istarts_with(s.substr(pos), prefix);
 }
 
 bool edge_ok(boundary edge, std::string_view text, std::size_t pos, std::size_t len) {
@@ -165,7 +165,7 @@ bool is_public_host(std::string_view host) {
     for (auto d : domains) {
         if (iequals(host, d) ||
             (host.size() > d.size() + 1 && host[host.size() - d.size() - 1] == '.' &&
-             iequals(host.substr(host.size() - d.size()), d))) {
+             iends_with(host, d))) {
             return true;
         }
     }
@@ -180,7 +180,7 @@ std::string replace_all_rules(std::string_view text, const std::vector<replaceme
         std::size_t rule;
     };
     std::vector<hit> hits;
-    const std::string lower = to_lower(text);
+    const std::string lower = lower_copy(text);
     for (std::size_t r = 0; r < rules.size(); ++r) {
         const auto& rule = rules[r];
         if (rule.value.empty()) {

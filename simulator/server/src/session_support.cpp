@@ -9,17 +9,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::server::detail {
 namespace http = boost::beast::http;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 bool is_token_char(char c) {
     auto const u = static_cast<unsigned char>(c);
@@ -129,7 +124,7 @@ bool wants_close(const http_response& response) {
         return true;
     }
     auto const connection = response.header("Connection");
-    return connection && iequals(*connection, "close");
+    return connection && protocol::iequals(*connection, "close");
 }
 
 void fill_beast_response(http::response<http::string_body>& out, http_response&& in,
@@ -137,8 +132,8 @@ void fill_beast_response(http::response<http::string_body>& out, http_response&&
     out.version(version);
     out.result(in.status >= 100 && in.status <= 999 ? static_cast<unsigned>(in.status) : 500U);
     for (auto& [name, value] : in.headers) {
-        if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-            iequals(name, "Connection") || !valid_field(name, value)) {
+        if (protocol::iequals(name, "Content-Length") || protocol::iequals(name, "Transfer-Encoding") ||
+            protocol::iequals(name, "Connection") || !valid_field(name, value)) {
             continue;
         }
         out.insert(name, value);

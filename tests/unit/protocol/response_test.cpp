@@ -111,7 +111,7 @@ TEST(ResponseSerializeTest, TextThatXmlCannotCarryIsReplacedNotEmittedRaw) {
     u.xml = std::string("a\0b\x01" "c\r\xFF", 7);
     s.new_updates = std::vector<update_info>{u};
     const std::string wire = serialize_response(sync_updates_response{s});
-    EXPECT_NE(wire.find("<Xml>a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c&#xD;\xEF\xBF\xBD</Xml>"),
+    EXPECT_NE(wire.find("<Xml>a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c&#13;\xEF\xBF\xBD</Xml>"),
               std::string::npos);
     const auto back = parse_response(operation::sync_updates, wire);
     ASSERT_TRUE(back.ok()) << back.error().description;

@@ -16,6 +16,7 @@
 #include <wsuslab/protocol/codec.hpp>
 #include <wsuslab/protocol/messages.hpp>
 #include <wsuslab/protocol/operations.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::mitigation {
 
@@ -87,7 +88,7 @@ std::vector<violation> check_run(const std::vector<checked_exchange>& run,
 std::optional<protocol::update_identity> core_update_identity(std::string_view core_xml);
 
 /// Whether `text` is a GUID in the MS-WUSP `guid` pattern (8-4-4-4-12 hex digits, no braces).
-bool is_guid(std::string_view text);
+using protocol::is_guid;
 
 /// Whether `text` is valid Deployment/LastChangeTime text: an s:date "YYYY-MM-DD" with a real
 /// calendar day, optionally followed by an s:dateTime time part ("T12:00:00", fraction, zone).

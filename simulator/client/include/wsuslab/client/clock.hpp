@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::client {
 
 using time_point = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
@@ -41,14 +43,15 @@ public:
 };
 
 /// Parses "YYYY-MM-DDTHH:MM:SS[.fff...][Z|+hh:mm|-hh:mm]" (s:dateTime as .NET writes it, Z
-/// optional; a missing zone means UTC). nullopt when malformed.
+/// optional; a missing zone means UTC), also with a space for the "T" and the zones of
+/// parse_utc_offset (protocol::parse_date_time, relaxed). nullopt when malformed.
 std::optional<time_point> parse_iso8601(std::string_view text);
 
 /// "2008-06-14T02:59:53.383Z" (UTC, milliseconds).
 std::string format_iso8601(time_point t);
 
-/// Parses "+hh:mm", "-hh:mm", "+hhmm", "Z" or "UTC" into minutes east of UTC.
-std::optional<int> parse_utc_offset(std::string_view text);
+/// "+hh:mm", "-hh:mm", "+hhmm", "+hh", "Z" or "UTC" as minutes east of UTC.
+using protocol::parse_utc_offset;
 
 /// The broken-down local time of `t` shifted by `utc_offset_minutes`.
 struct local_time {

@@ -57,9 +57,8 @@ struct junit_testsuite {
 /// The whole document, UTF-8, with an XML declaration and a trailing newline.
 std::string write_junit(const junit_testsuite& suite);
 
-/// Escapes `text` for element content (&, <, >) or, with `attribute`, for a double-quoted
-/// attribute (also ", and tab/LF/CR as character references so they survive normalisation).
-/// Characters XML 1.0 cannot carry become U+FFFD.
+/// protocol::xml_escape with xml_context::attribute when `attribute` is true, else
+/// xml_context::text (kept for the JUnit writer's tests).
 std::string xml_escape(std::string_view text, bool attribute);
 
 /// "2008-06-14T02:59:57": the UTC time now, in the form the timestamp attribute wants.

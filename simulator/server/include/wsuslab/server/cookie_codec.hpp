@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include <wsuslab/protocol/text.hpp>
+
 namespace wsuslab::server {
 
 /// Which cookie: the SimpleAuth AuthorizationCookie or the ClientWebService Cookie. Each is
@@ -61,10 +63,9 @@ private:
     std::string key_;
 };
 
-/// RFC 4648 base64 with padding.
-std::string base64_encode(std::string_view bytes);
-/// Strict decode: the standard alphabet, padding required, no whitespace; nullopt otherwise.
-std::optional<std::string> base64_decode(std::string_view text);
+/// RFC 4648 base64 with padding; strict decode (wsuslab/protocol/text.hpp).
+using protocol::base64_decode;
+using protocol::base64_encode;
 
 /// A random version-4 GUID in lower case ("c0a7445f-b989-43fa-ac20-11f8ca65fa8c").
 std::string random_guid();
