@@ -3,6 +3,7 @@
 #include <wsuslab/protocol/text.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <iterator>
 
@@ -92,6 +93,15 @@ std::string_view trim(std::string_view s) {
 
 namespace {
 
+// Bytes the escaper copies as they are in either context: printable ASCII but & < > and ".
+constexpr std::array<bool, 256> plain_bytes = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) {
+        plain[static_cast<std::size_t>(c)] = c != '&' && c != '<' && c != '>' && c != '"';
+    }
+    return plain;
+}();
+
 // The entity for a byte of the ASCII range that needs one in `where`, else empty.
 std::string_view ascii_entity(unsigned char c, bool attribute) {
     switch (c) {
@@ -119,7 +129,7 @@ void append_xml_escaped(std::string& out, std::string_view text, xml_context whe
     std::size_t i = 0;
     while (i < text.size()) {
         auto const c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"') {
+        if (plain_bytes[c]) {
             ++i;
             continue;
         }
