@@ -221,6 +221,7 @@ INSTANTIATE_TEST_SUITE_P(Agents, CapturesTest,
 
 // The local names of the children of an operation's <parameters> (or of the wrapper itself).
 std::vector<std::string> element_names(const std::string& body, const char* child) {
+    SCOPED_TRACE(std::string("children of ") + (child != nullptr ? child : "the operation wrapper"));
     pugi::xml_document doc;
     EXPECT_TRUE(doc.load_string(body.c_str()));
     auto node = doc.first_child().first_child().first_child();

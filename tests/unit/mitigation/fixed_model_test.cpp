@@ -15,16 +15,8 @@
 
 #include "model_test_catalogs.hpp"
 
-namespace wsuslab::mitigation {
+namespace wsuslab::mitigation::test {
 namespace {
-
-using protocol::deployment_action;
-using test::catalog_builder;
-using test::ids;
-using test::must_succeed;
-using test::request;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 const std::vector<std::string> groups_ab{all_computers_group, "A", "B"};
 
@@ -218,4 +210,4 @@ TEST(FixedModelTest, KindIsFixed) {
 }
 
 }  // namespace
-}  // namespace wsuslab::mitigation
+}  // namespace wsuslab::mitigation::test

@@ -171,13 +171,7 @@ TEST(SimulatedSyncTest, ChangedUpdatesReachACachedClient) {
 }
 
 TEST(SimulatedSyncTest, StopsAtTheRoundCap) {
-    catalog_builder b;
-    b.add(100);
-    for (std::int32_t id = 1; id <= 5; ++id) {
-        b.add(id, update_type::detectoid);
-        b.prereq(100, {id});
-    }
-    b.deploy(100);
+    catalog_builder b = test::behind_five_detectoids();
     simulated_sync_options o;
     o.page_size = 1;
     o.max_rounds = 3;

@@ -44,6 +44,7 @@ protected:
     }
 
     std::unique_ptr<service_harness> serve(service_options o = {}) {
+        SCOPED_TRACE("a service serving /selfupdate from " + root.string());
         o.selfupdate_dir = root.string();
         o.log_path = dir.file("SoftwareDistribution.log");
         auto h = std::make_unique<service_harness>(std::move(o));
