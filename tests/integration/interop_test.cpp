@@ -17,14 +17,12 @@
 #include <wsuslab/client/validate.hpp>
 
 #include "cli_support.hpp"
-#include "commands.hpp"
 #include "interop_server.hpp"
 #include "regression_support.hpp"
 
 namespace wsuslab::regression {
 namespace {
 
-using test::cli_result;
 using test::run_wsuslab;
 
 using ::testing::HasSubstr;

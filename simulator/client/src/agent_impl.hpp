@@ -176,7 +176,8 @@ private:
     /// the answer's new cookie.
     std::map<std::string, std::string> locate_files(const std::vector<protocol::file_location>& files,
                                                     const protocol::response& answer);
-    /// One HEAD or GET of content, kept as an exchange without its body.
+    /// One HEAD or GET outside SOAP (content, the SelfUpdate tree), kept as an exchange without
+    /// its body.
     transport_result fetch_content(const char* method, const std::string& url);
     /// HEAD, GET and the SHA-1 check of one file.
     download_record download_one(const std::string& digest, const std::string& url);

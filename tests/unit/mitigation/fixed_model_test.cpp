@@ -185,11 +185,7 @@ TEST(FixedModelTest, RefreshCacheResolvesTheAnomalyToo) {
 }
 
 TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {
-    catalog_builder b;
-    b.add(10, update_type::detectoid);
-    b.add(20);
-    b.prereq(20, {10});
-    b.deploy(20);
+    catalog_builder b = behind_a_detectoid(10, 20);
     sync_result const r = must_succeed(
         make_fixed_model()->get_sync_info(b.build(), request({10}, {10, 20, 20, 20, 30})));
     EXPECT_THAT(r.new_updates, IsEmpty());

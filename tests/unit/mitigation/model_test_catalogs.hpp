@@ -110,6 +110,16 @@ inline catalog_builder behind_five_detectoids() {
     return b;
 }
 
+/// Update `id` behind the detectoid `detectoid` (its one prerequisite), deployed for All Computers.
+inline catalog_builder behind_a_detectoid(std::int32_t detectoid, std::int32_t id) {
+    catalog_builder b;
+    b.add(detectoid, update_type::detectoid);
+    b.add(id);
+    b.prereq(id, {detectoid});
+    b.deploy(id);
+    return b;
+}
+
 inline sync_request request(protocol::id_list installed = {}, protocol::id_list other = {},
                             std::vector<std::string> groups = {all_computers_group}) {
     sync_request r;
