@@ -114,7 +114,7 @@ check_result check_historical_failure(const client_run& run) {
                       " h failed the same way"};
 }
 
-check_result check_synced(const client_run& run, bool expect_resolved_warning) {
+check_result check_synced(const client_run& run, resolved_duplicate duplicate) {
     auto const& o = run.outcome;
     if (o.verdict != client::sync_verdict::synced) {
         return {false, "expected a sync, got " + std::string(client::verdict_name(o.verdict)) +
@@ -123,7 +123,7 @@ check_result check_synced(const client_run& run, bool expect_resolved_warning) {
     std::string observed = "synced in " + std::to_string(o.rounds.size()) + " SyncUpdates rounds, " +
                            std::to_string(o.needed) + " updates needed, " +
                            std::to_string(o.installed) + " installed";
-    if (expect_resolved_warning) {
+    if (duplicate == resolved_duplicate::expected) {
         auto const n = count_lines(run.server_log, "Warning", "GetSyncInfo: revision");
         if (n == 0) {
             return {false, observed + ", but the server log names no resolved duplicate"};

@@ -23,9 +23,12 @@ std::vector<std::string> historical_pt_lines(const std::string& server_url, int 
 /// ArgumentException and the ThrowException line with the same fault ID.
 check_result check_historical_failure(const client_run& run);
 
-/// The client synced; with `expect_resolved_warning` the server log must also name the duplicate
-/// the fixed model resolved.
-check_result check_synced(const client_run& run, bool expect_resolved_warning);
+/// Whether check_synced also looks in the server log for the duplicate the fixed model resolved.
+enum class resolved_duplicate { not_checked, expected };
+
+/// The client synced; with resolved_duplicate::expected the server log must also name the
+/// duplicate the fixed model resolved.
+check_result check_synced(const client_run& run, resolved_duplicate duplicate);
 
 /// Whether a server log line carries the fault ID (the ThrowException line).
 bool mentions(const std::string& line, const std::string& needle);

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 
 #include <wsuslab/mitigation/diagnosis.hpp>
@@ -18,6 +19,14 @@
 
 namespace wsuslab::app::demo {
 namespace {
+
+// A step with its number and title, not yet checked.
+step_result numbered_step(int number, std::string title) {
+    step_result step;
+    step.number = number;
+    step.title = std::move(title);
+    return step;
+}
 
 using mitigation::model_kind;
 
@@ -44,7 +53,7 @@ std::string rows_text(const mitigation::duplicate_deployment& d) {
 }
 
 step_result lab_step(const mitigation::scenario& lab) {
-    step_result step{1, "The lab", "", "", false, {}, {}, {}};
+    step_result step = numbered_step(1, "The lab");
     auto const d = mitigation::diagnose(lab);
     step.expected = "a stray twin of a deployment row reaches the Office 2003 clients' groups";
     step.narrative.push_back("Server: " + lab.server.name + ", WSUS 3.0 SP1, client web service " +
@@ -91,7 +100,7 @@ step_result lab_step(const mitigation::scenario& lab) {
 }
 
 step_result failure_step(lab_server& legacy) {
-    step_result step{2, "Office 2003 workstation against WSUS 3.0 SP1", "", "", false, {}, {}, {}};
+    step_result step = numbered_step(2, "Office 2003 workstation against WSUS 3.0 SP1");
     step.expected =
         "SyncUpdates fault InternalServerError, client 0x8024400E, same fault ID in both logs, "
         "and the same failure 5 hours later";
@@ -116,10 +125,10 @@ step_result failure_step(lab_server& legacy) {
 }
 
 step_result plain_step(lab_server& legacy) {
-    step_result step{3, "Workstation without Office, same server", "", "", false, {}, {}, {}};
+    step_result step = numbered_step(3, "Workstation without Office, same server");
     step.expected = "syncs: it never reaches the Office 2003 revisions";
     auto run = legacy.run_client(plain, 0);
-    auto const check = check_synced(run, false);
+    auto const check = check_synced(run, resolved_duplicate::not_checked);
     step.observed = check.observed;
     step.ok = check.ok;
     step.narrative.push_back(
@@ -133,11 +142,10 @@ step_result plain_step(lab_server& legacy) {
 }
 
 step_result fix_step(lab_server& fixed) {
-    step_result step{4, "Mitigation A: KB954960 on the server (fixed model)", "", "", false, {},
-                     {}, {}};
+    step_result step = numbered_step(4, "Mitigation A: KB954960 on the server (fixed model)");
     step.expected = "syncs; the server log names the duplicate it resolved";
     auto run = fixed.run_client(office, 0);
-    auto const check = check_synced(run, true);
+    auto const check = check_synced(run, resolved_duplicate::expected);
     step.observed = check.observed;
     step.ok = check.ok;
     step.narrative.push_back(
@@ -154,8 +162,7 @@ step_result fix_step(lab_server& fixed) {
 
 step_result workaround_step(const mitigation::scenario& lab, const demo_options& options,
                             shared_clock& time, const std::string& dir) {
-    step_result step{5, "Mitigation B: approve, then decline Office 2003 SP1", "", "", false, {},
-                     {}, {}};
+    step_result step = numbered_step(5, "Mitigation B: approve, then decline Office 2003 SP1");
     step.expected = "the unpatched server syncs the client once the update is declined";
     auto repaired = std::make_shared<mitigation::scenario>(lab);
     auto const performed = mitigation::apply_workaround(*repaired);
@@ -165,7 +172,7 @@ step_result workaround_step(const mitigation::scenario& lab, const demo_options&
     lab_server legacy(repaired, model_kind::legacy, options.fault_status,
                       dir + "/SoftwareDistribution-step5.log", time);
     auto run = legacy.run_client(office, 0);
-    auto const check = check_synced(run, false);
+    auto const check = check_synced(run, resolved_duplicate::not_checked);
     step.observed = std::to_string(performed.size()) + " console operations; " + check.observed;
     step.ok = !performed.empty() && check.ok;
     step.narrative.push_back(

@@ -23,6 +23,7 @@
 #include "client_options.hpp"
 #include "commands.hpp"
 #include "proxy_upstream.hpp"
+#include "request_limits.hpp"
 
 namespace wsuslab::app {
 
@@ -39,10 +40,8 @@ struct proxy_args {
     unsigned threads = 8;
     std::string tls_cert;
     std::string tls_key;
-    std::uint64_t max_body = 4 * 1024 * 1024;
-    std::uint64_t max_header = 8 * 1024;
+    request_limit_args limits;
     std::uint64_t max_response = 64 * 1024 * 1024;
-    std::size_t max_connections = 256;
     double grace_seconds = 10;
 };
 
@@ -112,9 +111,7 @@ int run_proxy(const proxy_args& a) {
     config.threads = a.threads;
     config.tls_cert_file = a.tls_cert;
     config.tls_key_file = a.tls_key;
-    config.body_limit = a.max_body;
-    config.header_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(a.max_header, UINT32_MAX));
-    config.max_connections = a.max_connections;
+    apply_request_limits(a.limits, config);
     config.log = [say](server::transport_log_level level, std::string_view line) {
         if (level >= server::transport_log_level::warning) {
             say(std::string(server::transport_log_level_name(level)) + ": " + std::string(line));
@@ -168,14 +165,7 @@ command add_proxy_command(CLI::App& app) {
     s->add_option("--threads", args->threads, "I/O threads; each request in flight holds one")->capture_default_str();
     s->add_option("--tls-cert", args->tls_cert, "PEM certificate chain: listen with HTTPS");
     s->add_option("--tls-key", args->tls_key, "PEM private key for --tls-cert");
-    s->add_option("--max-body", args->max_body, "request body limit in bytes (413 above)")
-        ->transform(CLI::AsSizeValue(false))
-        ->capture_default_str();
-    s->add_option("--max-header", args->max_header, "request header limit in bytes (431 above)")
-        ->transform(CLI::AsSizeValue(false))
-        ->capture_default_str();
-    s->add_option("--max-connections", args->max_connections, "connections open at once (503 above)")
-        ->capture_default_str();
+    add_request_limit_options(*s, args->limits);
     s->add_option("--grace", args->grace_seconds, "seconds given to in-flight requests on SIGINT/SIGTERM")
         ->capture_default_str();
     c.run = [args] { return run_proxy(*args); };

@@ -25,23 +25,30 @@
 #include <wsuslab/server/service_routes.hpp>
 
 #include "commands.hpp"
+#include "request_limits.hpp"
 
 namespace wsuslab::app {
 
 namespace {
 
+/// "30s" for 30000 ms, "250ms" for 250 ms: a default as --help shows it and parse_duration reads it.
+std::string duration_text(std::chrono::milliseconds d) {
+    return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
+}
+
+// The transport defaults are server_config's, so that they are written once.
+const server::server_config transport_defaults;
+
 struct serve_args {
-    std::string listen = "127.0.0.1:8530";
-    unsigned threads = 0;
+    std::string listen = transport_defaults.listen;
+    unsigned threads = transport_defaults.threads;
     std::string tls_cert;
     std::string tls_key;
-    std::uint64_t max_body = 4 * 1024 * 1024;
-    std::uint64_t max_header = 8 * 1024;
-    std::size_t max_connections = 256;
-    std::string header_timeout = "30s";
-    std::string body_timeout = "60s";
-    std::string idle_timeout = "75s";
-    std::string write_timeout = "60s";
+    request_limit_args limits;
+    std::string header_timeout = duration_text(transport_defaults.header_timeout);
+    std::string body_timeout = duration_text(transport_defaults.body_timeout);
+    std::string idle_timeout = duration_text(transport_defaults.idle_timeout);
+    std::string write_timeout = duration_text(transport_defaults.write_timeout);
     std::string grace = "10s";
     std::string transport_log = "warning";
 
@@ -121,39 +128,50 @@ std::variant<std::string, cookie_key> read_cookie_key(const std::string& path) {
     return cookie_key{key};
 }
 
-int run_serve(const serve_args& a) {
-    // Durations and levels first: a typo is a usage error before anything is opened.
+// What the options say beyond the service: the transport's timeouts, the stop's grace and the
+// two log levels.
+struct serve_settings {
     server::server_config config;
+    std::chrono::milliseconds grace{};
+    server::transport_log_level transport_level = server::transport_log_level::warning;
+    server::log_level service_level = server::log_level::info;
+};
+
+// Durations and levels come first: a typo is a usage error before anything is opened. The
+// problem, or nullopt.
+std::optional<std::string> read_settings(const serve_args& a, serve_settings& out) {
     struct named_duration {
         const char* option;
         const std::string& text;
         std::chrono::milliseconds& target;
     };
-    std::chrono::milliseconds grace{};
-    for (auto const& d : {named_duration{"--header-timeout", a.header_timeout, config.header_timeout},
-                          named_duration{"--body-timeout", a.body_timeout, config.body_timeout},
-                          named_duration{"--idle-timeout", a.idle_timeout, config.idle_timeout},
-                          named_duration{"--write-timeout", a.write_timeout, config.write_timeout},
-                          named_duration{"--grace", a.grace, grace}}) {
+    for (auto const& d : {named_duration{"--header-timeout", a.header_timeout, out.config.header_timeout},
+                          named_duration{"--body-timeout", a.body_timeout, out.config.body_timeout},
+                          named_duration{"--idle-timeout", a.idle_timeout, out.config.idle_timeout},
+                          named_duration{"--write-timeout", a.write_timeout, out.config.write_timeout},
+                          named_duration{"--grace", a.grace, out.grace}}) {
         auto const parsed = parse_duration(d.text);
         if (!parsed || parsed->count() <= 0) {
-            std::cerr << "wsuslab serve: " << d.option << " '" << d.text
-                      << "' is not a positive duration (e.g. 500ms, 30s, 2m)\n";
-            return 2;
+            return std::string(d.option) + " '" + d.text + "' is not a positive duration (e.g. 500ms, 30s, 2m)";
         }
         d.target = *parsed;
     }
     auto const transport_level = parse_transport_level(a.transport_log);
     if (!transport_level) {
-        std::cerr << "wsuslab serve: --transport-log must be debug, info, warning or error\n";
-        return 2;
+        return "--transport-log must be debug, info, warning or error";
     }
     auto const service_level = server::log_level_from_name(a.log_level);
     if (!service_level) {
-        std::cerr << "wsuslab serve: --log-level must be error, warning, info or verbose\n";
-        return 2;
+        return "--log-level must be error, warning, info or verbose";
     }
+    out.transport_level = *transport_level;
+    out.service_level = *service_level;
+    return std::nullopt;
+}
 
+// The mock WSUS the options describe, or the startup problem.
+std::variant<std::shared_ptr<server::wsus_service>, std::string> create_service(const serve_args& a,
+                                                                                 server::log_level level) {
     server::service_options options;
     options.scenario_path = a.scenario;
     if (a.model == "legacy") {
@@ -166,7 +184,7 @@ int run_serve(const serve_args& a) {
     options.record_dir = a.record;
     options.fault_status = a.fault_status;
     options.log_path = a.log;
-    options.level = *service_level;
+    options.level = level;
     if (!a.base_url.empty()) {
         options.base_url = a.base_url;
     }
@@ -175,37 +193,42 @@ int run_serve(const serve_args& a) {
     if (!a.cookie_key_file.empty()) {
         auto key = read_cookie_key(a.cookie_key_file);
         if (auto const* error = std::get_if<std::string>(&key)) {
-            return startup_error(*error);
+            return *error;
         }
         options.cookie_key = std::get<1>(key).value;
     }
     auto created = server::wsus_service::create(std::move(options));
     if (auto const* error = std::get_if<std::string>(&created)) {
-        return startup_error(*error);
+        return *error;
     }
-    std::shared_ptr<server::wsus_service> service =
-        std::move(std::get<std::unique_ptr<server::wsus_service>>(created));
+    return std::shared_ptr<server::wsus_service>(std::move(std::get<std::unique_ptr<server::wsus_service>>(created)));
+}
 
+// Address, TLS, limits and the transport log sink (stderr, from `min` up) over the settings.
+server::server_config transport_config(const serve_args& a, serve_settings settings) {
+    server::server_config config = std::move(settings.config);
     config.listen = a.listen;
     config.threads = a.threads;
     config.tls_cert_file = a.tls_cert;
     config.tls_key_file = a.tls_key;
-    config.body_limit = a.max_body;
-    config.header_limit = static_cast<std::uint32_t>(a.max_header);
-    config.max_connections = a.max_connections;
+    apply_request_limits(a.limits, config);
     auto stderr_mutex = std::make_shared<std::mutex>();
-    config.log = [stderr_mutex, min = *transport_level](server::transport_log_level level,
-                                                         std::string_view line) {
+    config.log = [stderr_mutex, min = settings.transport_level](server::transport_log_level level,
+                                                                 std::string_view line) {
         if (static_cast<int>(level) >= static_cast<int>(min)) {
             std::lock_guard<std::mutex> lock(*stderr_mutex);
-            std::cerr << "wsuslab serve: " << server::transport_log_level_name(level) << ": "
-                      << line << "\n";
+            std::cerr << "wsuslab serve: " << server::transport_log_level_name(level) << ": " << line << "\n";
         }
     };
-    // The transport counters join the service's /metrics answer; the server exists only once
-    // started, hence the shared slot.
-    auto transport = std::make_shared<std::atomic<server::http_server*>>(nullptr);
-    auto handler = [service, transport](const server::http_request& request) {
+    return config;
+}
+
+// The service's handler with the transport counters joined to its /metrics answer; the server
+// exists only once started, hence the shared slot.
+using transport_slot = std::shared_ptr<std::atomic<server::http_server*>>;
+server::request_handler metrics_joining_handler(std::shared_ptr<server::wsus_service> service,
+                                                transport_slot transport) {
+    return [service = std::move(service), transport = std::move(transport)](const server::http_request& request) {
         server::http_response response = service->handle(request);
         server::http_server* const s = transport->load();
         if (s != nullptr && response.status == 200 && server::is_metrics_get(request)) {
@@ -213,12 +236,56 @@ int run_serve(const serve_args& a) {
         }
         return response;
     };
+}
+
+// Blocks until SIGINT or SIGTERM arrives on `signals`; returns the signal.
+int wait_for_signal(boost::asio::io_context& signals_ioc, boost::asio::signal_set& signals) {
+    int caught = 0;
+    signals.async_wait([&caught](const boost::system::error_code& ec, int signal_number) {
+        if (!ec) {
+            caught = signal_number;
+        }
+    });
+    signals_ioc.run();
+    return caught;
+}
+
+// Stops within `grace`, flushes the service's logs and prints the totals.
+void stop_serving(server::http_server& http, server::wsus_service& service, const transport_slot& transport,
+                  std::chrono::milliseconds grace) {
+    // Further signals stay caught by the signal_set (and ignored) while the stop is bounded.
+    auto const report = http.stop(grace);
+    transport->store(nullptr);
+    service.flush();
+    auto const stats = http.stats();
+    std::cerr << "wsuslab serve: stopped; " << stats.accepted_connections << " connection(s), "
+              << stats.requests << " request(s)";
+    if (!report.graceful) {
+        std::cerr << "; " << report.force_closed << " connection(s) closed at the grace limit";
+    }
+    std::cerr << "\n";
+}
+
+int run_serve(const serve_args& a) {
+    serve_settings settings;
+    if (auto problem = read_settings(a, settings)) {
+        std::cerr << "wsuslab serve: " << *problem << "\n";
+        return 2;
+    }
+    auto created = create_service(a, settings.service_level);
+    if (auto const* error = std::get_if<std::string>(&created)) {
+        return startup_error(*error);
+    }
+    auto service = std::get<std::shared_ptr<server::wsus_service>>(std::move(created));
+    auto const grace = settings.grace;
+    server::server_config config = transport_config(a, std::move(settings));
+    auto transport = std::make_shared<std::atomic<server::http_server*>>(nullptr);
 
     // Catch the signals before anyone can learn the URL, so an early SIGTERM is not fatal.
     boost::asio::io_context signals_ioc;
     boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
 
-    auto started = server::http_server::start(std::move(config), std::move(handler));
+    auto started = server::http_server::start(std::move(config), metrics_joining_handler(service, transport));
     if (!started) {
         return startup_error(started.error);
     }
@@ -228,35 +295,18 @@ int run_serve(const serve_args& a) {
         service->set_base_url(http.url());
     }
     std::cout << http.url() << std::endl;
-    std::cerr << "wsuslab serve: listening on " << http.url() << " with "
-              << http.config().threads << " I/O thread(s); SIGINT or SIGTERM stops\n";
+    std::cerr << "wsuslab serve: listening on " << http.url() << " with " << http.config().threads
+              << " I/O thread(s); SIGINT or SIGTERM stops\n";
     if (!a.selfupdate.empty()) {
         std::cerr << "wsuslab serve: serving /selfupdate/... from " << a.selfupdate << "\n";
     } else if (!a.no_selfupdate) {
         std::cerr << "wsuslab serve: /selfupdate/wuident.cab is a lab stand-in (enough for the simulated agent; a "
                      "real agent needs --selfupdate DIR; --no-selfupdate answers 404)\n";
     }
-
-    int caught = 0;
-    signals.async_wait([&caught](const boost::system::error_code& ec, int signal_number) {
-        if (!ec) {
-            caught = signal_number;
-        }
-    });
-    signals_ioc.run();
-    std::cerr << "wsuslab serve: " << (caught == SIGINT ? "SIGINT" : "SIGTERM")
-              << ": stopping (grace " << grace.count() << " ms)\n";
-    // Further signals stay caught by the signal_set (and ignored) while the stop is bounded.
-    auto const report = http.stop(grace);
-    transport->store(nullptr);
-    service->flush();
-    auto const stats = http.stats();
-    std::cerr << "wsuslab serve: stopped; " << stats.accepted_connections << " connection(s), "
-              << stats.requests << " request(s)";
-    if (!report.graceful) {
-        std::cerr << "; " << report.force_closed << " connection(s) closed at the grace limit";
-    }
-    std::cerr << "\n";
+    int const caught = wait_for_signal(signals_ioc, signals);
+    std::cerr << "wsuslab serve: " << (caught == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping (grace "
+              << grace.count() << " ms)\n";
+    stop_serving(http, *service, transport, grace);
     return 0;
 }
 
@@ -274,15 +324,7 @@ command add_serve_command(CLI::App& app) {
         ->capture_default_str();
     s->add_option("--tls-cert", args->tls_cert, "PEM certificate chain: serve HTTPS");
     s->add_option("--tls-key", args->tls_key, "PEM private key for --tls-cert");
-    s->add_option("--max-body", args->max_body, "request body limit in bytes (413 above; 4M, 64K ok)")
-        ->transform(CLI::AsSizeValue(false))
-        ->capture_default_str();
-    s->add_option("--max-header", args->max_header, "request header limit in bytes (431 above)")
-        ->transform(CLI::AsSizeValue(false))
-        ->capture_default_str();
-    s->add_option("--max-connections", args->max_connections,
-                  "connections open at once (503 above)")
-        ->capture_default_str();
+    add_request_limit_options(*s, args->limits);
     s->add_option("--header-timeout", args->header_timeout,
                   "time for a whole request header (e.g. 30s, 500ms)")
         ->capture_default_str();

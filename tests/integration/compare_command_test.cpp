@@ -7,13 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
-#include "commands.hpp"
 #include "fixtures.hpp"
 
 namespace wsuslab::app {
 namespace {
 
-using test::cli_result;
 using test::run_wsuslab;
 
 using ::testing::HasSubstr;

@@ -29,6 +29,7 @@ server::service_options replica(const std::string& key) {
 
 // A client's cookie from `issuer`, then SyncUpdates with it at `other`: the ErrorCode answered.
 std::string error_code_at_other_replica(lab_server& issuer, lab_server& other) {
+    SCOPED_TRACE("a cookie of " + issuer.url() + " presented at " + other.url());
     sync_options o = regression::agent_options(issuer.url(), regression::profile("plain-workstation"));
     http_transport net;
     simulated_clock clock(regression::advisory_time());

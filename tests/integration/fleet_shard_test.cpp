@@ -86,6 +86,7 @@ struct shard_run {
 };
 
 shard_run run_shard(const fleet_options& base, fleet_shard shard) {
+    SCOPED_TRACE("shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count));
     fleet_options o = base;
     o.shard = shard;
     shard_run run;

@@ -21,6 +21,7 @@ server::server_config limited_config() {
 }
 
 void expect_still_serves(const test_server& server) {
+    SCOPED_TRACE("GET /after on a new connection to port " + std::to_string(server.port()));
     raw_client client{server.port()};
     auto reply = client.request(make_request("GET", "/after"));
     ASSERT_TRUE(reply.complete);

@@ -17,14 +17,12 @@
 #include <wsuslab/client/validate.hpp>
 
 #include "cli_support.hpp"
-#include "commands.hpp"
 #include "interop_server.hpp"
 #include "regression_support.hpp"
 
 namespace wsuslab::regression {
 namespace {
 
-using test::cli_result;
 using test::run_wsuslab;
 
 using ::testing::HasSubstr;
@@ -221,6 +219,7 @@ INSTANTIATE_TEST_SUITE_P(Agents, CapturesTest,
 
 // The local names of the children of an operation's <parameters> (or of the wrapper itself).
 std::vector<std::string> element_names(const std::string& body, const char* child) {
+    SCOPED_TRACE(std::string("children of ") + (child != nullptr ? child : "the operation wrapper"));
     pugi::xml_document doc;
     EXPECT_TRUE(doc.load_string(body.c_str()));
     auto node = doc.first_child().first_child().first_child();

@@ -21,8 +21,9 @@
 #include <wsuslab/mitigation/simulated_sync.hpp>
 
 #include "child_process.hpp"
-#include "commands.hpp"
+#include "cli_support.hpp"
 #include "regression_support.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::regression {
 namespace {
@@ -36,6 +37,7 @@ constexpr std::uint32_t soap_server_hresult = 0x8024400EU;
 
 // kb954960.xml with the extra row as the last deployment, written to a fresh file.
 std::string write_acceptance_scenario(const std::string& dir) {
+    SCOPED_TRACE("kb954960.xml with the extra row, written into " + dir);
     std::string text = test::read_fixture("scenarios/kb954960.xml");
     auto const at = text.find("  </Deployments>");
     EXPECT_NE(at, std::string::npos);
@@ -45,30 +47,7 @@ std::string write_acceptance_scenario(const std::string& dir) {
     return path;
 }
 
-mitigation::scenario load(const std::string& path) {
-    auto loaded = mitigation::load_scenario_file(path);
-    if (auto const* e = std::get_if<mitigation::scenario_error>(&loaded)) {
-        ADD_FAILURE() << e->to_string();
-        return {};
-    }
-    return std::get<mitigation::scenario>(std::move(loaded));
-}
-
-struct cli_result {
-    int code = 0;
-    std::string out;
-};
-
-cli_result run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    ::testing::internal::CaptureStdout();
-    int const code = app::run_cli(static_cast<int>(argv.size()), argv.data());
-    return {code, ::testing::internal::GetCapturedStdout()};
-}
+mitigation::scenario load(const std::string& path) { return test::load_scenario_or_failure(path); }
 
 // Every profile of `s` against `wsuslab serve --scenario FILE --model legacy` (a child process);
 // returns the server log.
@@ -108,7 +87,7 @@ TEST(OrdinaryApprovalTest, TheLabPlusAnAllComputersApprovalOf8601LoadsUnchanged)
 
 TEST(OrdinaryApprovalTest, DiagnoseNamesOnlyRevision8862) {
     std::string const path = write_acceptance_scenario(temp_dir("scenario"));
-    auto const r = run_cli({"diagnose", "--scenario", path, "--json"});
+    auto const r = test::run_wsuslab({"diagnose", "--scenario", path, "--json"});
     EXPECT_EQ(r.code, 1);
     auto const j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["duplicates"].size(), 1U);
@@ -125,7 +104,7 @@ TEST(OrdinaryApprovalTest, DiagnoseNamesOnlyRevision8862) {
         listed = listed || (m["revision_id"] == 8601 && m["kept_deployment_id"] == 30101);
     }
     EXPECT_TRUE(listed) << j["resolved_by_precedence"].dump();
-    auto const text = run_cli({"diagnose", "--scenario", path}).out;
+    auto const text = test::run_wsuslab({"diagnose", "--scenario", path}).out;
     auto const strays = text.substr(0, text.find("Approvals for several"));
     EXPECT_THAT(strays, HasSubstr("revision 8862 "));
     EXPECT_THAT(strays, Not(HasSubstr("revision 8601")));
@@ -161,7 +140,7 @@ TEST(OrdinaryApprovalTest, WithoutTheStrayPairEveryProfileSyncsAgainstServedLega
     std::string const dir = temp_dir("scenario");
     std::string const path = write_acceptance_scenario(dir);
     std::string const repaired = dir + "/repaired.xml";
-    ASSERT_EQ(run_cli({"diagnose", "--scenario", path, "--apply-workaround", repaired}).code, 0);
+    ASSERT_EQ(test::run_wsuslab({"diagnose", "--scenario", path, "--apply-workaround", repaired}).code, 0);
     mitigation::scenario const s = load(repaired);
     ASSERT_NE(s.find_revision(8601), nullptr);
     std::string const log = sync_against_served_legacy(repaired, s, false);

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
-#include "commands.hpp"
+#include "cli_support.hpp"
 #include "proxy_support.hpp"
 
 namespace wsuslab::proxy_test {
@@ -19,15 +19,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using std::chrono::seconds;
-
-int run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    return app::run_cli(static_cast<int>(argv.size()), argv.data());
-}
 
 TEST(ProxyCliTest, SyncThroughTheProxyEndsAsAgainstTheUpstreamAndTheRecordingLoads) {
     live_upstream upstream(mitigation::model_kind::legacy);
@@ -37,11 +28,11 @@ TEST(ProxyCliTest, SyncThroughTheProxyEndsAsAgainstTheUpstreamAndTheRecordingLoa
     const std::string url = proxy.read_stdout_line(seconds(60));
     ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
 
-    const int direct = run_cli({"sync", "--skip-selfupdate", "--server", upstream.url(), "--profile", "office2003-workstation"});
-    const int proxied = run_cli({"sync", "--skip-selfupdate", "--server", url, "--profile", "office2003-workstation"});
+    const int direct = test::run_wsuslab({"sync", "--skip-selfupdate", "--server", upstream.url(), "--profile", "office2003-workstation"}).code;
+    const int proxied = test::run_wsuslab({"sync", "--skip-selfupdate", "--server", url, "--profile", "office2003-workstation"}).code;
     EXPECT_EQ(direct, 1);  // the 954960 failure
     EXPECT_EQ(proxied, direct);
-    EXPECT_EQ(run_cli({"sync", "--skip-selfupdate", "--server", url, "--profile", "plain-workstation"}), 0);
+    EXPECT_EQ(test::run_wsuslab({"sync", "--skip-selfupdate", "--server", url, "--profile", "plain-workstation"}).code, 0);
 
     proxy.signal(SIGTERM);
     EXPECT_EQ(proxy.wait_exit(seconds(60)), 0);
@@ -67,8 +58,9 @@ TEST(ProxyCliTest, FleetThroughTheProxyEndsAsAgainstTheUpstream) {
     ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
     const std::string dir = fresh_dir("fleet");
     const auto fleet = [&](const std::string& server, const std::string& json) {
-        return run_cli({"fleet", "--skip-selfupdate", "--server", server, "--clients", "12", "--concurrency", "4",
-                        "--json", dir + "/" + json});
+        return test::run_wsuslab({"fleet", "--skip-selfupdate", "--server", server, "--clients", "12", "--concurrency",
+                                  "4", "--json", dir + "/" + json})
+            .code;
     };
     EXPECT_EQ(fleet(upstream.url(), "direct.json"), 1);  // the Office 2003 clients fail on legacy
     EXPECT_EQ(fleet(url, "proxied.json"), 1);

@@ -22,9 +22,14 @@ std::vector<std::int32_t> received_ids(const client::sync_outcome& o) {
     return ids;
 }
 
-// Same verdict, same updates, the same fault (its ID too when `same_fault_id`: two live servers
-// draw different fault GUIDs, a replay gives back the recorded one).
-void expect_same_verdict(const client::sync_outcome& expected, const client::sync_outcome& got, bool same_fault_id) {
+// Whether two runs must show the same fault ID: two live servers draw different fault GUIDs, a
+// replay gives back the recorded one.
+enum class fault_id { may_differ, same };
+
+// Same verdict, same updates, the same fault (its ID too with fault_id::same).
+void expect_same_verdict(const client::sync_outcome& expected, const client::sync_outcome& got, fault_id id) {
+    SCOPED_TRACE(id == fault_id::same ? "a replay of the recording against the proxied run"
+                                      : "the proxied run against the direct one");
     EXPECT_EQ(got.verdict, expected.verdict) << got.error;
     EXPECT_EQ(got.hresult, expected.hresult);
     EXPECT_EQ(received_ids(got), received_ids(expected));
@@ -35,7 +40,7 @@ void expect_same_verdict(const client::sync_outcome& expected, const client::syn
         EXPECT_EQ(got.fault->op, expected.fault->op);
         EXPECT_EQ(got.fault->fault.error, expected.fault->fault.error);
         EXPECT_EQ(got.fault->http_status, expected.fault->http_status);
-        if (same_fault_id) {
+        if (id == fault_id::same) {
             EXPECT_EQ(got.fault->fault.id, expected.fault->fault.id);
         }
     }
@@ -58,7 +63,7 @@ TEST_P(ProxyRoundTripTest, ThroughTheProxyAndFromItsRecordingEveryProfileGetsThe
             SCOPED_TRACE(p);
             direct.push_back(run_client(reference.url(), p));
             proxied.push_back(run_client(proxy->url(), p));
-            expect_same_verdict(direct.back(), proxied.back(), false);
+            expect_same_verdict(direct.back(), proxied.back(), fault_id::may_differ);
         }
         EXPECT_THAT(proxy->log(), IsEmpty());
         EXPECT_EQ(proxy->stats().not_recorded, 0U);
@@ -73,7 +78,7 @@ TEST_P(ProxyRoundTripTest, ThroughTheProxyAndFromItsRecordingEveryProfileGetsThe
     auto replay = replay_test::wsus_under_test::replaying(dir);
     for (std::size_t i = 0; i < profiles.size(); ++i) {
         SCOPED_TRACE(profiles[i]);
-        expect_same_verdict(proxied[i], run_client(replay->url(), profiles[i]), true);
+        expect_same_verdict(proxied[i], run_client(replay->url(), profiles[i]), fault_id::same);
     }
 
     for (auto const& p : profiles) {
@@ -115,7 +120,7 @@ TEST(ProxyRecordingTest, AnUnsanitizedRecordingReplaysAsARecordingOfServeDoes) {
     }
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "0002-ws-office-01-GetAuthorizationCookie"));
     auto replay = replay_test::wsus_under_test::replaying(dir);
-    expect_same_verdict(proxied, run_client(replay->url(), "office2003-workstation"), true);
+    expect_same_verdict(proxied, run_client(replay->url(), "office2003-workstation"), fault_id::same);
 }
 
 }  // namespace

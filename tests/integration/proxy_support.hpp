@@ -19,6 +19,7 @@
 
 #include "proxy_upstream.hpp"
 #include "replay_support.hpp"
+#include "services.hpp"
 #include "test_server.hpp"
 
 namespace wsuslab::proxy_test {
@@ -34,12 +35,8 @@ public:
         o.scenario = replay_test::kb954960();
         o.model = model;
         o.clock = [] { return replay_test::recording_time(); };
-        auto created = server::wsus_service::create(std::move(o));
-        if (auto const* e = std::get_if<std::string>(&created)) {
-            throw std::runtime_error("wsus_service::create: " + *e);
-        }
-        service_ = std::shared_ptr<server::wsus_service>(std::get<std::unique_ptr<server::wsus_service>>(std::move(created)));
-        http_ = std::make_unique<test::test_server>([svc = service_](const server::http_request& r) { return svc->handle(r); });
+        service_ = test::create_service(std::move(o));
+        http_ = std::make_unique<test::test_server>(test::handler_of(service_));
         service_->set_base_url(http_->url());
     }
     std::string url() const { return http_->url(); }

@@ -52,7 +52,9 @@ std::vector<std::string> advisory_lines(const std::string& url, int http_status,
             "PT WARNING: ID:" + id};
 }
 
-void expect_kb954960_failure(const client::sync_outcome& o, int http_status) {
+// `run` names the sync checked.
+void expect_kb954960_failure(const std::string& run, const client::sync_outcome& o, int http_status) {
+    SCOPED_TRACE(run + ": expecting the KB954960 failure with HTTP " + std::to_string(http_status));
     ASSERT_EQ(o.verdict, client::sync_verdict::failed) << o.error;
     EXPECT_EQ(o.hresult, 0x8024400EU);
     ASSERT_TRUE(o.fault.has_value());
@@ -69,7 +71,7 @@ void expect_kb954960_failure(const client::sync_outcome& o, int http_status) {
 TEST(RegressionTest, Office2003FailsOnLegacyWithTheAdvisoryLogLinesAndOneFaultId) {
     lab_server lab(lab_server::with_model(model_kind::legacy));
     auto const o = sync(lab.url(), office);
-    expect_kb954960_failure(o, 500);
+    expect_kb954960_failure("office2003-workstation", o, 500);
     ASSERT_TRUE(o.fault.has_value());
     std::string const id = o.fault->fault.id;
 
@@ -109,7 +111,7 @@ TEST(RegressionTest, FaultStatus200GivesTheAdvisoryLineByteForByte) {
     options.fault_status = 200;
     lab_server lab(options);
     auto const o = sync(lab.url(), office);
-    expect_kb954960_failure(o, 200);
+    expect_kb954960_failure("office2003-workstation, faults with HTTP 200", o, 200);
     ASSERT_TRUE(o.fault.has_value());
     EXPECT_NE(find_block(tagged_log(o), advisory_lines(lab.url(), 200, o.fault->fault.id)), std::string::npos);
     // The rule checker flags the 200 unless told the server is configured for it.
@@ -224,14 +226,14 @@ TEST(RegressionTest, ClearingTheClientCacheDoesNotHelpOnLegacy) {
     options.state_dir = temp_dir("client");
 
     auto const first = sync(options);
-    expect_kb954960_failure(first, 500);
+    expect_kb954960_failure("first sync", first, 500);
     // Again with the cache the first run left (a differential sync).
     auto const second = sync(options);
-    expect_kb954960_failure(second, 500);
+    expect_kb954960_failure("second sync, with the cache the first left", second, 500);
     // And after deleting the SoftwareDistribution cache (--reset).
     options.reset_state = true;
     auto const third = sync(options);
-    expect_kb954960_failure(third, 500);
+    expect_kb954960_failure("third sync, after --reset", third, 500);
 
     ASSERT_TRUE(first.fault && second.fault && third.fault);
     std::set<std::string> const ids{first.fault->fault.id, second.fault->fault.id, third.fault->fault.id};

@@ -26,29 +26,16 @@
 #include <wsuslab/server/service.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
+#include "services.hpp"
 #include "test_server.hpp"
 
 namespace wsuslab::regression {
 
 /// The shipped kb954960 scenario, loaded once per process (read-only afterwards).
-inline std::shared_ptr<const mitigation::scenario> kb954960() {
-    static std::shared_ptr<const mitigation::scenario> const loaded = [] {
-        auto r = mitigation::load_scenario_file(test::fixture_path("scenarios/kb954960.xml"));
-        if (auto const* e = std::get_if<mitigation::scenario_error>(&r)) {
-            throw std::runtime_error("kb954960.xml: " + e->to_string());
-        }
-        return std::make_shared<const mitigation::scenario>(std::get<mitigation::scenario>(std::move(r)));
-    }();
-    return loaded;
-}
+inline std::shared_ptr<const mitigation::scenario> kb954960() { return test::shipped_kb954960(); }
 
-inline const mitigation::client_profile& profile(const std::string& name) {
-    auto const* p = kb954960()->find_profile(name);
-    if (p == nullptr) {
-        throw std::runtime_error("kb954960.xml has no profile " + name);
-    }
-    return *p;
-}
+inline const mitigation::client_profile& profile(const std::string& name) { return test::shipped_profile(name); }
 
 /// A fresh directory under the GoogleTest temp dir, named after the running test.
 inline std::string temp_dir(const std::string& tag) {
@@ -88,15 +75,8 @@ public:
         if (options.log_path.empty()) {
             options.log_path = temp_dir("server") + "/SoftwareDistribution.log";
         }
-        auto created = server::wsus_service::create(std::move(options));
-        if (auto const* e = std::get_if<std::string>(&created)) {
-            throw std::runtime_error("wsus_service::create: " + *e);
-        }
-        service_ = std::shared_ptr<server::wsus_service>(
-            std::get<std::unique_ptr<server::wsus_service>>(std::move(created)));
-        server::request_handler handler = [svc = service_](const server::http_request& r) {
-            return svc->handle(r);
-        };
+        service_ = test::create_service(std::move(options));
+        server::request_handler handler = test::handler_of(service_);
         if (wrap) {
             handler = wrap(std::move(handler));
         }

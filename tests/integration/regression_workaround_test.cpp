@@ -2,8 +2,10 @@
 // repaired scenario; the legacy (unpatched) model then serves every profile, Office 2003 included.
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -11,7 +13,7 @@
 
 #include <wsuslab/client/validate.hpp>
 
-#include "commands.hpp"
+#include "cli_support.hpp"
 #include "regression_support.hpp"
 
 namespace wsuslab::regression {
@@ -19,39 +21,34 @@ namespace {
 
 using mitigation::model_kind;
 
-int run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    ::testing::internal::CaptureStdout();
-    int const code = app::run_cli(static_cast<int>(argv.size()), argv.data());
-    ::testing::internal::GetCapturedStdout();
-    return code;
-}
-
 // The scenario `diagnose --apply-workaround` writes, loaded back.
 std::shared_ptr<const mitigation::scenario> repaired_scenario() {
+    SCOPED_TRACE("wsuslab diagnose --apply-workaround on kb954960.xml");
     auto const out = temp_dir("workaround") + "/kb954960-repaired.xml";
-    EXPECT_EQ(run_cli({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
-                       "--apply-workaround", out}),
+    EXPECT_EQ(test::run_wsuslab({"diagnose", "--scenario", test::fixture_path("scenarios/kb954960.xml"),
+                                 "--apply-workaround", out})
+                  .code,
               0);
     auto loaded = mitigation::load_scenario_file(out);
-    if (auto const* e = std::get_if<mitigation::scenario_error>(&loaded)) {
-        ADD_FAILURE() << e->to_string();
+    if (!std::holds_alternative<mitigation::scenario>(loaded)) {
+        ADD_FAILURE() << std::get<mitigation::scenario_error>(loaded).to_string();
         return nullptr;
     }
     return std::make_shared<const mitigation::scenario>(std::get<mitigation::scenario>(std::move(loaded)));
+}
+
+// The legacy (unpatched) model serving `data`.
+server::service_options legacy_on(std::shared_ptr<const mitigation::scenario> data) {
+    auto options = lab_server::with_model(model_kind::legacy);
+    options.scenario = std::move(data);
+    return options;
 }
 
 TEST(RegressionWorkaroundTest, ApplyWorkaroundMakesTheLegacyModelSync) {
     auto const repaired = repaired_scenario();
     ASSERT_NE(repaired, nullptr);
     // The repaired data still names the legacy model: no code fix, only data.
-    auto options = lab_server::with_model(model_kind::legacy);
-    options.scenario = repaired;
-    lab_server lab(options);
+    lab_server lab(legacy_on(repaired));
 
     for (auto const* name : {"office2003-workstation", "plain-workstation", "server-2003"}) {
         SCOPED_TRACE(name);
@@ -72,9 +69,7 @@ TEST(RegressionWorkaroundTest, ApplyWorkaroundMakesTheLegacyModelSync) {
 TEST(RegressionWorkaroundTest, ValidateCallsTheRepairedLegacyServerNotAffected) {
     auto const repaired = repaired_scenario();
     ASSERT_NE(repaired, nullptr);
-    auto options = lab_server::with_model(model_kind::legacy);
-    options.scenario = repaired;
-    lab_server lab(options);
+    lab_server lab(legacy_on(repaired));
     client::validation_options vo;
     vo.server_url = lab.url();
     vo.probes = std::get<std::vector<mitigation::client_profile>>(client::probe_profiles(*repaired));

@@ -25,6 +25,7 @@ std::vector<std::int32_t> received_ids(const client::sync_outcome& o) {
 // Everything the client saw must be the same, byte for byte, apart from the server's URL.
 void expect_same_experience(const client::sync_outcome& live, const std::string& live_url,
                             const client::sync_outcome& replayed, const std::string& replay_url) {
+    SCOPED_TRACE("replayed at " + replay_url + ", recorded live at " + live_url);
     EXPECT_EQ(replayed.verdict, live.verdict);
     EXPECT_EQ(replayed.hresult, live.hresult);
     ASSERT_EQ(replayed.fault.has_value(), live.fault.has_value());

@@ -24,6 +24,8 @@
 #include <wsuslab/server/service.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
+#include "services.hpp"
 #include "test_server.hpp"
 
 namespace wsuslab::replay_test {
@@ -61,25 +63,9 @@ inline const char* regenerate_command =
     "<build>/tests/integration/integration_tests "
     "--gtest_filter='*ReplayRecordingsTest*'";
 
-inline std::shared_ptr<const mitigation::scenario> kb954960() {
-    static const std::shared_ptr<const mitigation::scenario> loaded = [] {
-        auto r = mitigation::load_scenario_file(test::fixture_path("scenarios/kb954960.xml"));
-        if (auto const* e = std::get_if<mitigation::scenario_error>(&r)) {
-            throw std::runtime_error("kb954960.xml: " + e->to_string());
-        }
-        return std::make_shared<const mitigation::scenario>(
-            std::get<mitigation::scenario>(std::move(r)));
-    }();
-    return loaded;
-}
+inline std::shared_ptr<const mitigation::scenario> kb954960() { return test::shipped_kb954960(); }
 
-inline const mitigation::client_profile& profile(const std::string& name) {
-    auto const* p = kb954960()->find_profile(name);
-    if (p == nullptr) {
-        throw std::runtime_error("kb954960.xml has no profile " + name);
-    }
-    return *p;
-}
+inline const mitigation::client_profile& profile(const std::string& name) { return test::shipped_profile(name); }
 
 /// A fresh folder under the GoogleTest temp dir.
 inline std::string fresh_dir(const std::string& tag) {
@@ -127,15 +113,8 @@ private:
                     std::optional<mitigation::model_kind> model) {
         o.base_url = recorded_base_url;
         o.clock = [] { return recording_time(); };
-        auto created = server::wsus_service::create(std::move(o));
-        if (auto const* e = std::get_if<std::string>(&created)) {
-            throw std::runtime_error("wsus_service::create: " + *e);
-        }
-        service_ = std::shared_ptr<server::wsus_service>(
-            std::get<std::unique_ptr<server::wsus_service>>(std::move(created)));
-        server::request_handler handler = [svc = service_](const server::http_request& r) {
-            return svc->handle(r);
-        };
+        service_ = test::create_service(std::move(o));
+        server::request_handler handler = test::handler_of(service_);
         if (!record_dir.empty()) {
             server::recording_info info;
             info.scenario = "kb954960";

@@ -12,7 +12,7 @@
 #include <wsuslab/client/validate.hpp>
 #include <wsuslab/protocol/codec.hpp>
 
-#include "commands.hpp"
+#include "cli_support.hpp"
 #include "regression_support.hpp"
 
 namespace wsuslab::regression {
@@ -137,26 +137,10 @@ TEST(ValidateTest, InconclusiveWhenTheServerAnswersSomethingElse) {
 
 // --- the subcommand ------------------------------------------------------------------------------
 
-struct cli_result {
-    int code = 0;
-    std::string out;
-};
-
-cli_result run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "wsuslab");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-        argv.push_back(a.data());
-    }
-    ::testing::internal::CaptureStdout();
-    int const code = app::run_cli(static_cast<int>(argv.size()), argv.data());
-    return {code, ::testing::internal::GetCapturedStdout()};
-}
-
 TEST(ValidateCommandTest, LegacyServerExitsOneAndWritesJunit) {
     lab_server lab(lab_server::with_model(model_kind::legacy));
     auto const junit = temp_dir("junit") + "/validate.xml";
-    auto const r = run_cli({"validate", "--server", lab.url(), "--junit", junit});
+    auto const r = test::run_wsuslab({"validate", "--server", lab.url(), "--junit", junit});
     EXPECT_EQ(r.code, 1) << r.out;
     EXPECT_THAT(r.out, HasSubstr("verdict: AFFECTED BY KB954960\n"));
     EXPECT_THAT(r.out, HasSubstr("  protocol rules: 22 checked, 0 violations\n"));
@@ -176,7 +160,7 @@ TEST(ValidateCommandTest, LegacyServerExitsOneAndWritesJunit) {
 
 TEST(ValidateCommandTest, FixedServerExitsZeroWithJson) {
     lab_server lab(lab_server::with_model(model_kind::fixed));
-    auto const r = run_cli({"validate", "--server", lab.url() + "/", "--json"});
+    auto const r = test::run_wsuslab({"validate", "--server", lab.url() + "/", "--json"});
     EXPECT_EQ(r.code, 0) << r.out;
     auto const doc = nlohmann::json::parse(r.out);
     EXPECT_EQ(doc["verdict"], "PATCHED");
@@ -195,27 +179,27 @@ server::server_config tls_config() {
 TEST(ValidateCommandTest, HttpsServerWithItsCaFile) {
     lab_server lab(lab_server::with_model(model_kind::fixed), {}, tls_config());
     ASSERT_THAT(lab.url(), StartsWith("https://127.0.0.1:"));
-    auto const r = run_cli({"validate", "--server", lab.url(), "--ca-file", test::fixture_path("tls/server-cert.pem")});
+    auto const r = test::run_wsuslab({"validate", "--server", lab.url(), "--ca-file", test::fixture_path("tls/server-cert.pem")});
     EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_THAT(r.out, HasSubstr("verdict: PATCHED\n"));
 }
 
 TEST(ValidateCommandTest, HttpsServerWithAnUntrustedCertificateIsInconclusive) {
     lab_server lab(lab_server::with_model(model_kind::legacy), {}, tls_config());
-    auto const untrusted = run_cli({"validate", "--server", lab.url()});
+    auto const untrusted = test::run_wsuslab({"validate", "--server", lab.url()});
     EXPECT_EQ(untrusted.code, 2) << untrusted.out;
     EXPECT_THAT(untrusted.out, HasSubstr("verdict: INCONCLUSIVE\n"));
     EXPECT_THAT(untrusted.out, HasSubstr("reason: cannot complete the office2003-workstation probe: connection error: "));
     // --insecure skips verification: the legacy server is then recognised.
-    auto const insecure = run_cli({"validate", "--server", lab.url(), "--insecure"});
+    auto const insecure = test::run_wsuslab({"validate", "--server", lab.url(), "--insecure"});
     EXPECT_EQ(insecure.code, 1) << insecure.out;
     EXPECT_THAT(insecure.out, HasSubstr("verdict: AFFECTED BY KB954960\n"));
 }
 
 TEST(ValidateCommandTest, UsageErrorsExitTwo) {
-    EXPECT_EQ(run_cli({"validate"}).code, 2);
-    EXPECT_EQ(run_cli({"validate", "--server", "wsus:8530"}).code, 2);
-    EXPECT_EQ(run_cli({"validate", "--server", "http://127.0.0.1:1", "--scenario", "/nonexistent.xml"}).code, 2);
+    EXPECT_EQ(test::run_wsuslab({"validate"}).code, 2);
+    EXPECT_EQ(test::run_wsuslab({"validate", "--server", "wsus:8530"}).code, 2);
+    EXPECT_EQ(test::run_wsuslab({"validate", "--server", "http://127.0.0.1:1", "--scenario", "/nonexistent.xml"}).code, 2);
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ struct failure {
     bool selfupdate = false;
 };
 
+/// Which SyncUpdates pass a round belongs to (docs/protocol-notes.md §7.1).
+enum class sync_pass { software, driver };
+
 template <class T>
 using outcome_of = std::variant<T, failure>;
 
@@ -97,6 +100,12 @@ private:
     std::uint32_t fault_hresult(protocol::fault_code code) const;
 
     // ---- agent_soap.cpp ----
+    /// The exchange record of a SOAP call before it is sent (headers and body in the agent's shape).
+    exchange soap_exchange(protocol::operation op, const std::string& url, const protocol::request& req) const;
+    /// The failure a received fault makes (or a parse failure for a strict ATL agent off HTTP 500).
+    failure fault_failure(protocol::operation op, const protocol::soap_fault& fault, int status) const;
+    /// The response in a decoded answer body with HTTP `status`, or the failure it is; not logged.
+    outcome_of<protocol::response> read_answer(protocol::operation op, int status, const std::string& body) const;
     /// One POST + parse, without recovery. Logs the PT failure block on failure.
     outcome_of<protocol::response> soap_once(protocol::operation op, const std::string& url,
                                              const protocol::request& req);
@@ -139,26 +148,37 @@ private:
     // ---- agent_sync.cpp ----
     std::optional<failure> software_pass();
     std::optional<failure> driver_pass();
-    outcome_of<protocol::sync_info> sync_round(bool driver);
+    outcome_of<protocol::sync_info> sync_round(sync_pass pass);
     void keep_round(round_trace trace) {
         if (opt_.keep.rounds) {
             out_.rounds.push_back(std::move(trace));
         }
     }
     /// The SyncUpdates request of the next round from the cache (and declared_ with it).
-    protocol::request sync_request(bool driver, round_trace& trace);
+    protocol::request sync_request(sync_pass pass, round_trace& trace);
     /// Revisions the answer resent although the request declared them cached, and revisions it
     /// repeats; each gets a PT warning line and an outcome warning.
     void note_duplicates(const protocol::sync_info& info, round_trace& trace);
     /// Whether the software pass calls SyncUpdates again after this answer (round_rule).
     bool another_round(const protocol::sync_info& info, const round_trace& trace);
-    void absorb(const protocol::sync_info& info, bool driver);
+    void absorb(const protocol::sync_info& info, sync_pass pass);
     /// NeedTwoGroupOutOfScopeUpdates and FilterCategoryIds of the modern agent (server >= 3.2).
     void modern_parameters(protocol::sync_update_parameters& p) const;
-    void store_update(const protocol::update_info& u, bool driver_pass);
+    void store_update(const protocol::update_info& u, sync_pass pass);
     void reevaluate();
     std::optional<failure> extended_info(std::vector<protocol::file_location>& files);
     std::optional<failure> download(const std::vector<protocol::file_location>& files);
+
+    // ---- agent_util.cpp (download steps) ----
+    /// URL of each file by FileDigest: GetFileLocations' answer over GetExtendedUpdateInfo's; takes
+    /// the answer's new cookie.
+    std::map<std::string, std::string> locate_files(const std::vector<protocol::file_location>& files,
+                                                    const protocol::response& answer);
+    /// One HEAD or GET outside SOAP (content, the SelfUpdate tree), kept as an exchange without
+    /// its body.
+    transport_result fetch_content(const char* method, const std::string& url);
+    /// HEAD, GET and the SHA-1 check of one file.
+    download_record download_one(const std::string& digest, const std::string& url);
 
     // ---- agent_detect.cpp ----
     void log_start();

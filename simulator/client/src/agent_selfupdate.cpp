@@ -25,16 +25,8 @@ std::optional<failure> agent::selfupdate_check() {
     std::string const url = selfupdate_url(opt_.server_url);
     int status = 0;
     for (const char* method : {"HEAD", "GET"}) {
-        exchange ex;
-        ex.attempt = attempt_;
-        ex.method = method;
-        ex.url = url;
-        ex.sent_at = clock_.now();
-        transport_result tr = ex.method == "HEAD" ? net_.head(url) : net_.get(url);
-        clock_.advance(opt_.round_trip_time);
+        transport_result tr = fetch_content(method, url);
         if (!tr.ok()) {
-            ex.error = tr.error();
-            out_.exchanges.push_back(std::move(ex));
             log_.write(tid, "Misc", "WARNING: DownloadFileInternal failed for " + url + ": error " +
                                         format_hresult(tr.error().hresult));
             failure f{sync_verdict::connection_error, tr.error().hresult,
@@ -42,8 +34,7 @@ std::optional<failure> agent::selfupdate_check() {
             f.selfupdate = true;
             return f;
         }
-        status = ex.http_status = tr.reply().status;
-        out_.exchanges.push_back(std::move(ex));
+        status = tr.reply().status;
         if (status != 200) {
             break;
         }

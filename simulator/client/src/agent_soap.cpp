@@ -53,8 +53,8 @@ std::optional<std::string> decode_answer(const http_reply& reply, exchange& ex) 
 
 }  // namespace
 
-outcome_of<protocol::response> agent::soap_once(protocol::operation op, const std::string& url,
-                                                const protocol::request& req) {
+exchange agent::soap_exchange(protocol::operation op, const std::string& url,
+                              const protocol::request& req) const {
     exchange ex;
     ex.attempt = attempt_;
     ex.op = op;
@@ -64,6 +64,50 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     ex.request_body = wire_body(req);
     ex.request_headers = wire_headers();
     ex.sent_at = clock_.now();
+    return ex;
+}
+
+failure agent::fault_failure(protocol::operation op, const protocol::soap_fault& fault, int status) const {
+    if (opt_.atl_strict_faults && status != 500) {
+        return protocol_failure(op, hr::soapclient_parse,
+                                "a SOAP fault arrived with HTTP " + std::to_string(status) +
+                                    "; the ATL client looks for faults only in HTTP 500 answers");
+    }
+    fault_details fd{op, fault, status, fault_hresult(fault.code)};
+    std::string what = "SOAP fault " + std::string(protocol::fault_code_name(fault.code));
+    if (fault.error) {
+        what += " " + *fault.error;
+    }
+    if (!fault.message.empty()) {
+        what += " (" + fault.message + ")";
+    }
+    return failure{sync_verdict::failed, fd.hresult, op_name(op) + ": " + what, fd};
+}
+
+outcome_of<protocol::response> agent::read_answer(protocol::operation op, int status,
+                                                  const std::string& body) const {
+    if (status != 200 && status != 500) {
+        return protocol_failure(op, hresult_of_http_status(status), "HTTP status " + std::to_string(status));
+    }
+    auto parsed = protocol::parse_response(op, body);
+    if (!parsed.ok()) {
+        // ATL parses a fault only from a 500 answer; an unreadable 500 is a fault parse error.
+        std::uint32_t const code = status == 500 ? hr::soapclient_parsefault : hr::soapclient_parse;
+        return protocol_failure(op, code, "cannot parse the response: " + parsed.error().description);
+    }
+    protocol::reply& r = parsed.value();
+    if (auto* fault = std::get_if<protocol::soap_fault>(&r)) {
+        return fault_failure(op, *fault, status);
+    }
+    if (status == 500) {
+        return protocol_failure(op, hr::soapclient_parsefault, "HTTP 500 without a SOAP fault in the body");
+    }
+    return std::move(std::get<protocol::response>(r));
+}
+
+outcome_of<protocol::response> agent::soap_once(protocol::operation op, const std::string& url,
+                                                const protocol::request& req) {
+    exchange ex = soap_exchange(op, url, req);
     transport_result tr = ex.request_headers.empty()
                               ? net_.post(url, ex.soap_action, ex.request_body)
                               : net_.post_with_headers(url, ex.soap_action, ex.request_body, ex.request_headers);
@@ -84,56 +128,13 @@ outcome_of<protocol::response> agent::soap_once(protocol::operation op, const st
     if (opt_.keep.exchanges) {
         out_.exchanges.push_back(ex);
     }
-    int const status = reply.status;
-    if (decode_problem) {
-        failure f = protocol_failure(op, hr::soapclient_parse, *decode_problem);
-        log_failure(op, f, status);
-        return f;
+    outcome_of<protocol::response> answer =
+        decode_problem ? outcome_of<protocol::response>(protocol_failure(op, hr::soapclient_parse, *decode_problem))
+                       : read_answer(op, reply.status, ex.response_body);
+    if (auto const* f = std::get_if<failure>(&answer)) {
+        log_failure(op, *f, reply.status);
     }
-    if (status != 200 && status != 500) {
-        failure f = protocol_failure(op, hresult_of_http_status(status),
-                                     "HTTP status " + std::to_string(status));
-        log_failure(op, f, status);
-        return f;
-    }
-    auto parsed = protocol::parse_response(op, ex.response_body);
-    if (!parsed.ok()) {
-        // ATL parses a fault only from a 500 answer; an unreadable 500 is a fault parse error.
-        std::uint32_t const code = status == 500 ? hr::soapclient_parsefault : hr::soapclient_parse;
-        failure f = protocol_failure(op, code, "cannot parse the response: " +
-                                                   parsed.error().description);
-        log_failure(op, f, status);
-        return f;
-    }
-    protocol::reply& r = parsed.value();
-    if (auto* fault = std::get_if<protocol::soap_fault>(&r)) {
-        if (opt_.atl_strict_faults && status != 500) {
-            failure f = protocol_failure(
-                op, hr::soapclient_parse,
-                "a SOAP fault arrived with HTTP " + std::to_string(status) +
-                    "; the ATL client looks for faults only in HTTP 500 answers");
-            log_failure(op, f, status);
-            return f;
-        }
-        fault_details fd{op, *fault, status, fault_hresult(fault->code)};
-        std::string what = "SOAP fault " + std::string(protocol::fault_code_name(fault->code));
-        if (fault->error) {
-            what += " " + *fault->error;
-        }
-        if (!fault->message.empty()) {
-            what += " (" + fault->message + ")";
-        }
-        failure f{sync_verdict::failed, fd.hresult, op_name(op) + ": " + what, fd};
-        log_failure(op, f, status);
-        return f;
-    }
-    if (status == 500) {
-        failure f = protocol_failure(op, hr::soapclient_parsefault,
-                                     "HTTP 500 without a SOAP fault in the body");
-        log_failure(op, f, status);
-        return f;
-    }
-    return std::move(std::get<protocol::response>(r));
+    return answer;
 }
 
 void agent::log_modern_fault(const protocol::soap_fault& sf) {

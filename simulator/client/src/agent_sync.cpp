@@ -32,13 +32,13 @@ std::string title_of(const std::string& xml) {
 
 }  // namespace
 
-void agent::store_update(const protocol::update_info& u, bool driver_pass) {
+void agent::store_update(const protocol::update_info& u, sync_pass pass) {
     cached_revision cr;
     cr.revision_id = u.id;
     cr.is_leaf = u.is_leaf;
     cr.deploy = u.deploy;
     cr.core_xml = u.xml.value_or("");
-    cr.kind = driver_pass ? update_kind::driver : update_kind::software;
+    cr.kind = pass == sync_pass::driver ? update_kind::driver : update_kind::software;
     if (auto const old = cache_.revisions.find(u.id); old != cache_.revisions.end()) {
         cr.title = old->second.title;
     }
@@ -94,7 +94,7 @@ void agent::reevaluate() {
     }
 }
 
-void agent::absorb(const protocol::sync_info& info, bool driver) {
+void agent::absorb(const protocol::sync_info& info, sync_pass pass) {
     if (info.new_cookie) {
         cache_.cookie = *info.new_cookie;
     }
@@ -107,7 +107,7 @@ void agent::absorb(const protocol::sync_info& info, bool driver) {
         for (auto const& u : *info.changed_updates) {
             auto const it = cache_.revisions.find(u.id);
             if (it == cache_.revisions.end() || (u.xml && !u.xml->empty())) {
-                store_update(u, driver);
+                store_update(u, pass);
                 continue;
             }
             if (u.deploy) {
@@ -118,15 +118,16 @@ void agent::absorb(const protocol::sync_info& info, bool driver) {
     }
     if (info.new_updates) {
         for (auto const& u : *info.new_updates) {
-            store_update(u, driver);
+            store_update(u, pass);
         }
     }
-    if (!driver) {
+    if (pass == sync_pass::software) {
         driver_sync_not_needed_ = info.driver_sync_not_needed;
     }
 }
 
-protocol::request agent::sync_request(bool driver, round_trace& trace) {
+protocol::request agent::sync_request(sync_pass pass, round_trace& trace) {
+    bool const driver = pass == sync_pass::driver;
     std::vector<std::int32_t> installed;
     std::vector<std::int32_t> other;
     std::vector<std::int32_t> drivers;
@@ -170,7 +171,7 @@ protocol::request agent::sync_request(bool driver, round_trace& trace) {
     return req;
 }
 
-outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
+outcome_of<protocol::sync_info> agent::sync_round(sync_pass pass) {
     if (rounds_ >= opt_.max_rounds) {
         log_.pt("WARNING: Exceeded max server round trips: " + format_hresult(hr::exceeded_max_server_trips));
         return failure{sync_verdict::failed, hr::exceeded_max_server_trips,
@@ -182,8 +183,8 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     round_trace trace;
     trace.attempt = attempt_;
     trace.round = rounds_;
-    trace.driver_pass = driver;
-    auto build = [this, driver, &trace]() { return sync_request(driver, trace); };
+    trace.driver_pass = pass == sync_pass::driver;
+    auto build = [this, pass, &trace]() { return sync_request(pass, trace); };
     auto r = call(protocol::operation::sync_updates, client_url(), build);
     if (auto* f = std::get_if<failure>(&r)) {
         trace.faulted = true;
@@ -215,7 +216,7 @@ outcome_of<protocol::sync_info> agent::sync_round(bool driver) {
     }
     last_round_ = trace;
     keep_round(std::move(trace));
-    absorb(info, driver);
+    absorb(info, pass);
     return info;
 }
 
@@ -282,7 +283,7 @@ bool agent::another_round(const protocol::sync_info& info, const round_trace& tr
 
 std::optional<failure> agent::software_pass() {
     for (;;) {
-        auto r = sync_round(false);
+        auto r = sync_round(sync_pass::software);
         if (auto* f = std::get_if<failure>(&r)) {
             return *f;
         }
@@ -297,7 +298,7 @@ std::optional<failure> agent::driver_pass() {
         return std::nullopt;
     }
     for (;;) {
-        auto r = sync_round(true);
+        auto r = sync_round(sync_pass::driver);
         if (auto* f = std::get_if<failure>(&r)) {
             return *f;
         }

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -213,6 +214,88 @@ exchange_result<bool> write_file(const fs::path& p, const std::string& bytes) {
 
 }  // namespace detail
 
+namespace {
+
+// meta.json of the folder, its sequence checked against the folder's number.
+exchange_result<exchange_meta> read_meta(const fs::path& dir, std::size_t number, const detail::file_reader& read) {
+    const std::string meta_file = (dir / "meta.json").string();
+    auto meta_text = read(dir / "meta.json");
+    if (!meta_text) {
+        return meta_text.error();
+    }
+    auto meta = detail::meta_from_json(meta_text.value(), meta_file);
+    if (!meta) {
+        return meta.error();
+    }
+    if (meta.value().sequence != number) {
+        return exchange_error{meta_file, "sequence " + std::to_string(meta.value().sequence) +
+                                             " does not match the folder number " +
+                                             std::to_string(number)};
+    }
+    return meta;
+}
+
+// request.http-headers or response.http-headers, read and parsed by `parse`.
+template <class Message>
+exchange_result<Message> read_head(const fs::path& file,
+                                   exchange_result<Message> (*parse)(std::string_view, const std::string&),
+                                   const detail::file_reader& read) {
+    auto text = read(file);
+    if (!text) {
+        return text.error();
+    }
+    return parse(text.value(), file.string());
+}
+
+// Where the files of one exchange are, for naming them in a cross-check's error.
+struct exchange_files {
+    bool soap = false;
+    fs::path request_body;
+    fs::path response_body;
+    std::string meta_file;
+};
+
+// The files must agree with each other and with meta.json.
+std::optional<exchange_error> cross_check(const recorded_exchange& e, const exchange_files& files,
+                                          const protocol::limits& lim) {
+    if (e.response.status != e.meta.http_status) {
+        return exchange_error{files.meta_file, "http_status " + std::to_string(e.meta.http_status) +
+                                                   " disagrees with response.http-headers status " +
+                                                   std::to_string(e.response.status)};
+    }
+    if (!e.meta.path.empty() && !detail::iequals(e.meta.path, detail::path_of(e.request.target))) {
+        return exchange_error{files.meta_file, "path \"" + e.meta.path +
+                                                   "\" disagrees with request.http-headers target \"" +
+                                                   e.request.target + "\""};
+    }
+    const auto facts = detail::inspect_request(e.request, lim);
+    if (files.soap && !facts.parsed && e.meta.request_parses) {
+        return exchange_error{files.request_body.string(),
+                              "does not parse as a SOAP request: " + facts.parse_problem};
+    }
+    if (files.soap && facts.parsed && !e.meta.request_parses) {
+        return exchange_error{files.meta_file, "request_parses is false, but request.xml parses as " +
+                                                   facts.operation_name};
+    }
+    if (facts.operation_name != e.meta.operation) {
+        return exchange_error{files.meta_file, "operation \"" + e.meta.operation +
+                                                   "\" disagrees with the request, which is " +
+                                                   facts.operation_name};
+    }
+    if (facts.op && detail::is_xml_content_type(e.response.header("Content-Type"))) {
+        std::string problem;
+        detail::issued_cookies(*facts.op, e.response, lim, &problem);
+        if (!problem.empty()) {
+            return exchange_error{files.response_body.string(),
+                                  "does not parse as a " + facts.operation_name +
+                                      " response or SOAP fault: " + problem};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 exchange_result<recorded_exchange> read_exchange(const std::string& folder,
                                                  const protocol::limits& lim) {
     return detail::read_exchange_from(folder, lim, detail::read_file);
@@ -228,91 +311,41 @@ exchange_result<recorded_exchange> detail::read_exchange_from(const std::string&
     if (!number) {
         return exchange_error{folder, "folder name does not start with a sequence number and '-'"};
     }
-    auto meta_text = read(dir / "meta.json");
-    if (!meta_text) {
-        return meta_text.error();
-    }
-    auto meta = detail::meta_from_json(meta_text.value(), (dir / "meta.json").string());
+    auto meta = read_meta(dir, *number, read);
     if (!meta) {
         return meta.error();
     }
     e.meta = std::move(meta.value());
-    const std::string meta_file = (dir / "meta.json").string();
-    if (e.meta.sequence != *number) {
-        return exchange_error{meta_file, "sequence " + std::to_string(e.meta.sequence) +
-                                             " does not match the folder number " +
-                                             std::to_string(*number)};
-    }
 
-    auto req_head = read(dir / "request.http-headers");
-    if (!req_head) {
-        return req_head.error();
-    }
-    auto req =
-        detail::parse_request_head(req_head.value(), (dir / "request.http-headers").string());
+    auto req = read_head<http_request>(dir / "request.http-headers", detail::parse_request_head, read);
     if (!req) {
         return req.error();
     }
     e.request = std::move(req.value());
-    const bool soap = detail::is_soap_exchange(e.request);
-    const fs::path req_body = dir / (soap ? "request.xml" : "request.body");
-    const fs::path resp_body = dir / (soap ? "response.xml" : "response.body");
-    auto body = read(req_body);
+    exchange_files files;
+    files.soap = detail::is_soap_exchange(e.request);
+    files.request_body = dir / (files.soap ? "request.xml" : "request.body");
+    files.response_body = dir / (files.soap ? "response.xml" : "response.body");
+    files.meta_file = (dir / "meta.json").string();
+    auto body = read(files.request_body);
     if (!body) {
         return body.error();
     }
     e.request.body = std::move(body.value());
     e.request.remote_address = e.meta.remote_address;
 
-    auto resp_head = read(dir / "response.http-headers");
-    if (!resp_head) {
-        return resp_head.error();
-    }
-    auto resp =
-        detail::parse_response_head(resp_head.value(), (dir / "response.http-headers").string());
+    auto resp = read_head<http_response>(dir / "response.http-headers", detail::parse_response_head, read);
     if (!resp) {
         return resp.error();
     }
     e.response = std::move(resp.value());
-    auto rbody = read(resp_body);
+    auto rbody = read(files.response_body);
     if (!rbody) {
         return rbody.error();
     }
     e.response.body = std::move(rbody.value());
-
-    // Cross-checks: the files must agree with each other and with meta.json.
-    if (e.response.status != e.meta.http_status) {
-        return exchange_error{meta_file, "http_status " + std::to_string(e.meta.http_status) +
-                                             " disagrees with response.http-headers status " +
-                                             std::to_string(e.response.status)};
-    }
-    if (!e.meta.path.empty() && !detail::iequals(e.meta.path, detail::path_of(e.request.target))) {
-        return exchange_error{meta_file, "path \"" + e.meta.path +
-                                             "\" disagrees with request.http-headers target \"" +
-                                             e.request.target + "\""};
-    }
-    const auto facts = detail::inspect_request(e.request, lim);
-    if (soap && !facts.parsed && e.meta.request_parses) {
-        return exchange_error{req_body.string(),
-                              "does not parse as a SOAP request: " + facts.parse_problem};
-    }
-    if (soap && facts.parsed && !e.meta.request_parses) {
-        return exchange_error{meta_file, "request_parses is false, but request.xml parses as " +
-                                             facts.operation_name};
-    }
-    if (facts.operation_name != e.meta.operation) {
-        return exchange_error{meta_file, "operation \"" + e.meta.operation +
-                                             "\" disagrees with the request, which is " +
-                                             facts.operation_name};
-    }
-    if (facts.op && detail::is_xml_content_type(e.response.header("Content-Type"))) {
-        std::string problem;
-        detail::issued_cookies(*facts.op, e.response, lim, &problem);
-        if (!problem.empty()) {
-            return exchange_error{resp_body.string(), "does not parse as a " +
-                                                          facts.operation_name +
-                                                          " response or SOAP fault: " + problem};
-        }
+    if (auto problem = cross_check(e, files, lim)) {
+        return *problem;
     }
     return e;
 }

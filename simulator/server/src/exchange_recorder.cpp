@@ -72,6 +72,74 @@ struct exchange_recorder::impl {
         }
     }
 
+    // Who is this? Caller's word first, then the identity the request states, then the cookies
+    // it presents, then the connection it came on. Empty: not known (yet).
+    std::string client_key(const detail::request_facts& facts, const http_request& request,
+                           const exchange_annotations& notes) {
+        if (notes.client_key && !notes.client_key->empty()) {
+            return detail::sanitize_key(*notes.client_key);
+        }
+        if (!facts.client_id.empty() || !facts.dns_name.empty()) {
+            std::string key = name_client(facts.client_id, facts.dns_name);
+            identities[key] = identity{facts.client_id, facts.dns_name};
+            return key;
+        }
+        for (auto const& c : facts.cookies) {
+            if (auto it = cookie_to_key.find(c); it != cookie_to_key.end()) {
+                return it->second;
+            }
+        }
+        if (!request.remote_address.empty()) {
+            if (auto it = address_to_key.find(request.remote_address); it != address_to_key.end()) {
+                return it->second;
+            }
+        }
+        return {};
+    }
+
+    // Ties the cookies the exchange presents and hands out, and its peer address, to `key`.
+    void remember_client(const std::string& key, const detail::request_facts& facts,
+                         const std::vector<std::string>& handed_out, const http_request& request) {
+        for (auto const& c : facts.cookies) {
+            cookie_to_key[c] = key;
+        }
+        for (auto const& c : handed_out) {
+            cookie_to_key[c] = key;
+        }
+        if (!request.remote_address.empty()) {
+            address_to_key[request.remote_address] = key;
+            adopt_pending(request.remote_address, key);
+        }
+    }
+
+    // meta.json of exchange number `sequence` of client `key`.
+    exchange_meta make_meta(std::size_t sequence, const std::string& key, const detail::request_facts& facts,
+                            const http_request& request, const http_response& response,
+                            const exchange_annotations& notes) const {
+        exchange_meta m;
+        m.sequence = sequence;
+        m.client = key;
+        if (auto id = identities.find(key); id != identities.end()) {
+            m.client_id = id->second.client_id;
+            m.dns_name = id->second.dns_name;
+        }
+        m.path = std::string(detail::path_of(request.target));
+        m.service = detail::service_name(facts, m.path);
+        m.operation = facts.operation_name;
+        m.soap_action = std::string(request.header("SOAPAction").value_or(""));
+        m.http_status = response.status;
+        m.recorded_at = info.clock ? info.clock() : detail::utc_now_text();
+        m.model = notes.model.value_or(info.model);
+        m.scenario = info.scenario;
+        m.source = info.source.empty() ? "recorded by wsuslab" : info.source;
+        m.remote_address = request.remote_address;
+        m.request_parses = facts.parsed || !detail::is_soap_exchange(request);
+        if (notes.upstream) {
+            m.upstream = *notes.upstream;
+        }
+        return m;
+    }
+
     // Gives the earlier anonymous folders of `address` their client key (rename + new meta.json).
     void adopt_pending(const std::string& address, const std::string& key) {
         auto it = pending.find(address);
@@ -167,66 +235,16 @@ exchange_result<std::string> exchange_recorder::record(const http_request& reque
 
     std::lock_guard<std::mutex> lock(s.mu);
     const std::size_t sequence = s.next_sequence++;
-
-    // Who is this? Caller's word first, then the identity the request states, then the cookies
-    // it presents, then the connection it came on.
-    std::string key;
-    if (notes.client_key && !notes.client_key->empty()) {
-        key = detail::sanitize_key(*notes.client_key);
-    } else if (!facts.client_id.empty() || !facts.dns_name.empty()) {
-        key = s.name_client(facts.client_id, facts.dns_name);
-        s.identities[key] = impl::identity{facts.client_id, facts.dns_name};
-    } else {
-        for (auto const& c : facts.cookies) {
-            if (auto it = s.cookie_to_key.find(c); it != s.cookie_to_key.end()) {
-                key = it->second;
-                break;
-            }
-        }
-        if (key.empty() && !request.remote_address.empty()) {
-            if (auto it = s.address_to_key.find(request.remote_address);
-                it != s.address_to_key.end()) {
-                key = it->second;
-            }
-        }
-    }
+    std::string key = s.client_key(facts, request, notes);
     const bool anonymous = key.empty();
     if (anonymous) {
         key = "anonymous";
     } else {
-        for (auto const& c : facts.cookies) {
-            s.cookie_to_key[c] = key;
-        }
-        for (auto const& c : handed_out) {
-            s.cookie_to_key[c] = key;
-        }
-        if (!request.remote_address.empty()) {
-            s.address_to_key[request.remote_address] = key;
-            s.adopt_pending(request.remote_address, key);
-        }
+        s.remember_client(key, facts, handed_out, request);
     }
 
     recorded_exchange e;
-    e.meta.sequence = sequence;
-    e.meta.client = key;
-    if (auto id = s.identities.find(key); id != s.identities.end()) {
-        e.meta.client_id = id->second.client_id;
-        e.meta.dns_name = id->second.dns_name;
-    }
-    e.meta.path = std::string(detail::path_of(request.target));
-    e.meta.service = detail::service_name(facts, e.meta.path);
-    e.meta.operation = facts.operation_name;
-    e.meta.soap_action = std::string(request.header("SOAPAction").value_or(""));
-    e.meta.http_status = response.status;
-    e.meta.recorded_at = s.info.clock ? s.info.clock() : detail::utc_now_text();
-    e.meta.model = notes.model.value_or(s.info.model);
-    e.meta.scenario = s.info.scenario;
-    e.meta.source = s.info.source.empty() ? "recorded by wsuslab" : s.info.source;
-    e.meta.remote_address = request.remote_address;
-    e.meta.request_parses = facts.parsed || !detail::is_soap_exchange(request);
-    if (notes.upstream) {
-        e.meta.upstream = *notes.upstream;
-    }
+    e.meta = s.make_meta(sequence, key, facts, request, response, notes);
     e.name = detail::folder_name(sequence, key, facts.operation_name);
     e.request = request;
     e.response = response;

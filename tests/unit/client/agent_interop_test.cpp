@@ -68,6 +68,7 @@ std::vector<std::string> children(const pugi::xml_node& n) {
 }
 
 pugi::xml_node wrapper(pugi::xml_document& doc, const std::string& body) {
+    SCOPED_TRACE("the operation wrapper of a captured request body");
     EXPECT_TRUE(doc.load_string(body.c_str())) << body;
     return doc.first_child().first_child().first_child();  // Envelope / Body / <Op>
 }

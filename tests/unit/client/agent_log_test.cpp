@@ -18,15 +18,8 @@ using testing::fake_wsus;
 using testing::mock_transport;
 using ::testing::NiceMock;
 
-sync_options office_options() {
-    sync_options o;
-    o.server_url = "http://wsusebc:8530";
-    o.profile.name = "office";
-    o.profile.client_id = "e5e5fdfe-9549-4960-5fb7-015913adb325";
-    o.profile.dns_name = "ws-office-01.wsuslab.example";
-    o.profile.machine.registry[testing::office_key] = {};
-    return o;
-}
+// The log lines expected below name the server "wsusebc".
+sync_options office_options() { return testing::office_options("http://wsusebc:8530"); }
 
 std::vector<std::string> tagged(const std::vector<log_line>& log) {
     std::vector<std::string> out;

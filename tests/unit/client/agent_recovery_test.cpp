@@ -20,15 +20,7 @@ using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::NiceMock;
 
-sync_options office_options() {
-    sync_options o;
-    o.server_url = "http://wsus.test:8530";
-    o.profile.name = "office";
-    o.profile.client_id = "e5e5fdfe-9549-4960-5fb7-015913adb325";
-    o.profile.dns_name = "ws-office-01.wsuslab.example";
-    o.profile.machine.registry[testing::office_key] = {};
-    return o;
-}
+using testing::office_options;
 
 std::vector<std::int32_t> sorted(std::optional<protocol::id_list> ids) {
     auto v = ids.value_or(protocol::id_list{});
@@ -46,6 +38,15 @@ std::vector<operation> after_first_sync(const std::vector<operation>& calls) {
 class RecoveryTest : public ::testing::Test {
 protected:
     void SetUp() override { server.attach(net); }
+
+    // One run against a server that answers `code` to every `op`, with `max_recoveries` allowed.
+    sync_outcome run_against_endless_fault(operation op, error_code code, int max_recoveries) {
+        server.faults_forever[op] = code;
+        auto o = office_options();
+        o.max_recoveries = max_recoveries;
+        return run_sync(o, net, clock);
+    }
+
     NiceMock<mock_transport> net;
     fake_wsus server;
     simulated_clock clock{*parse_iso8601("2008-06-14T02:59:53.383Z")};
@@ -209,10 +210,7 @@ TEST_F(RecoveryTest, ARetryThatSucceedsEndsTheReplays) {
 }
 
 TEST_F(RecoveryTest, InvalidCookieForeverGivesUpAfterTheRecoveryCap) {
-    server.faults_forever[operation::sync_updates] = error_code::invalid_cookie;
-    auto o = office_options();
-    o.max_recoveries = 3;
-    auto const out = run_sync(o, net, clock);
+    auto const out = run_against_endless_fault(operation::sync_updates, error_code::invalid_cookie, 3);
     EXPECT_EQ(out.verdict, sync_verdict::failed);
     EXPECT_EQ(out.hresult, 0x80244015u);
     EXPECT_EQ(out.error,
@@ -223,10 +221,7 @@ TEST_F(RecoveryTest, InvalidCookieForeverGivesUpAfterTheRecoveryCap) {
 }
 
 TEST_F(RecoveryTest, ConfigChangedForeverOnGetCookieGivesUpToo) {
-    server.faults_forever[operation::get_cookie] = error_code::config_changed;
-    auto o = office_options();
-    o.max_recoveries = 2;
-    auto const out = run_sync(o, net, clock);
+    auto const out = run_against_endless_fault(operation::get_cookie, error_code::config_changed, 2);
     EXPECT_EQ(out.verdict, sync_verdict::failed);
     EXPECT_EQ(out.hresult, 0x8024400Du);
     EXPECT_EQ(out.error,

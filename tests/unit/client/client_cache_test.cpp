@@ -130,12 +130,7 @@ class DifferentialSyncTest : public ::testing::Test {
 protected:
     void SetUp() override { server.attach(net); }
     sync_options options() const {
-        sync_options o;
-        o.server_url = "http://wsus.test:8530";
-        o.profile.name = "office";
-        o.profile.client_id = "e5e5fdfe-9549-4960-5fb7-015913adb325";
-        o.profile.dns_name = "ws-office-01.wsuslab.example";
-        o.profile.machine.registry[testing::office_key] = {};
+        sync_options o = testing::office_options();
         o.state_dir = dir.str();
         return o;
     }

@@ -9,12 +9,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <wsuslab/client/agent.hpp>
 #include <wsuslab/client/transport.hpp>
 #include <wsuslab/protocol/applicability.hpp>
 #include <wsuslab/protocol/codec.hpp>
@@ -39,6 +41,17 @@ struct fake_update {
 
 /// Registry key the "Office installed" detectoid of the default catalog looks for.
 inline constexpr const char* office_key = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Office\\11.0";
+
+/// The Office 2003 workstation the agent tests sync: its client ID, DNS name and Office's key.
+inline sync_options office_options(std::string server_url = "http://wsus.test:8530") {
+    sync_options o;
+    o.server_url = std::move(server_url);
+    o.profile.name = "office";
+    o.profile.client_id = "e5e5fdfe-9549-4960-5fb7-015913adb325";
+    o.profile.dns_name = "ws-office-01.wsuslab.example";
+    o.profile.machine.registry[office_key] = {};
+    return o;
+}
 
 inline std::string installed_if_office() {
     return "<ApplicabilityRules><IsInstalled><b.RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" "

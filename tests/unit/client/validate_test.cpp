@@ -80,36 +80,42 @@ office_evidence exercised() {
     return e;
 }
 
+// decide_verdict(probes) must answer `verdict` with exactly `reason`.
+void expect_verdict(const std::vector<probe_result>& probes, validation_verdict verdict, const std::string& reason) {
+    SCOPED_TRACE("expecting " + std::string(validation_verdict_name(verdict)) + " from " +
+                 std::to_string(probes.size()) + " probe(s)");
+    auto const [got, why] = decide_verdict(probes);
+    EXPECT_EQ(got, verdict);
+    EXPECT_EQ(why, reason);
+}
+
 TEST(ValidateVerdictTest, PatchedWhenTheOfficeProbeReceivesTheNamedDuplicate) {
     auto e = exercised();
     e.duplicate_revision = 8862;
     e.duplicate_revision_received = true;
-    auto const [verdict, reason] = decide_verdict(synced_probes(e));
-    EXPECT_EQ(verdict, validation_verdict::patched);
-    EXPECT_EQ(reason, "office2003-workstation received revision 8862, named by --duplicate-revision as carrying "
-                      "duplicate deployment rows, and synced; plain-workstation and server-2003 sync too");
+    expect_verdict(synced_probes(e), validation_verdict::patched,
+                   "office2003-workstation received revision 8862, named by --duplicate-revision as carrying "
+                   "duplicate deployment rows, and synced; plain-workstation and server-2003 sync too");
 }
 
 TEST(ValidateVerdictTest, PatchedWhenTheServerReportsResolvedDuplicates) {
     auto e = exercised();
     e.resolved_before = 4;
     e.resolved_after = 5;
-    auto const [verdict, reason] = decide_verdict(synced_probes(e));
-    EXPECT_EQ(verdict, validation_verdict::patched);
-    EXPECT_EQ(reason, "the server reports resolving 1 duplicate deployment row while answering "
-                      "office2003-workstation (wsuslab_duplicates_resolved_total on /metrics), and "
-                      "office2003-workstation synced; plain-workstation and server-2003 sync too");
+    expect_verdict(synced_probes(e), validation_verdict::patched,
+                   "the server reports resolving 1 duplicate deployment row while answering "
+                   "office2003-workstation (wsuslab_duplicates_resolved_total on /metrics), and "
+                   "office2003-workstation synced; plain-workstation and server-2003 sync too");
 }
 
 TEST(ValidateVerdictTest, NotAffectedWhenTheOfficePathRanWithoutEvidence) {
     auto e = exercised();
     e.resolved_before = 0;
     e.resolved_after = 0;
-    auto const [verdict, reason] = decide_verdict(synced_probes(e));
-    EXPECT_EQ(verdict, validation_verdict::not_affected);
-    EXPECT_EQ(reason, "office2003-workstation reported 1 Office 2003 revision installed and synced without the "
-                      "KB954960 fault, but nothing shows the server is patched (it may simply hold no duplicate "
-                      "deployment rows); plain-workstation and server-2003 sync too");
+    expect_verdict(synced_probes(e), validation_verdict::not_affected,
+                   "office2003-workstation reported 1 Office 2003 revision installed and synced without the "
+                   "KB954960 fault, but nothing shows the server is patched (it may simply hold no duplicate "
+                   "deployment rows); plain-workstation and server-2003 sync too");
 }
 
 TEST(ValidateVerdictTest, NotAffectedNamesTheDuplicateThatWasNotDelivered) {
@@ -121,20 +127,18 @@ TEST(ValidateVerdictTest, NotAffectedNamesTheDuplicateThatWasNotDelivered) {
 }
 
 TEST(ValidateVerdictTest, InconclusiveWhenTheServerOffersNoOfficeContent) {
-    auto const [verdict, reason] = decide_verdict(synced_probes(office_evidence{}));
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, "office2003-workstation synced, but the server offered it no Office 2003 revision (none of "
-                      "the 17 revisions received looks at Office 2003's registry key or folder), so the KB954960 "
-                      "code path was not exercised");
+    expect_verdict(synced_probes(office_evidence{}), validation_verdict::inconclusive,
+                   "office2003-workstation synced, but the server offered it no Office 2003 revision (none of "
+                   "the 17 revisions received looks at Office 2003's registry key or folder), so the KB954960 "
+                   "code path was not exercised");
 }
 
 TEST(ValidateVerdictTest, InconclusiveWhenNoOfficeRevisionWasReportedInstalled) {
     auto e = exercised();
     e.reported_installed.clear();
-    auto const [verdict, reason] = decide_verdict(synced_probes(e));
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, "office2003-workstation received 3 Office 2003 revisions but reported none installed, so "
-                      "the server never computed the Office 2003 layer where KB954960 fails");
+    expect_verdict(synced_probes(e), validation_verdict::inconclusive,
+                   "office2003-workstation received 3 Office 2003 revisions but reported none installed, so "
+                   "the server never computed the Office 2003 layer where KB954960 fails");
 }
 
 TEST(ValidateVerdictTest, NeverPatchedWithoutEvidence) {
@@ -149,45 +153,41 @@ TEST(ValidateVerdictTest, NeverPatchedWithoutEvidence) {
 }
 
 TEST(ValidateVerdictTest, AffectedOnTheKb954960Signature) {
-    auto const [verdict, reason] = decide_verdict(affected_probes());
-    EXPECT_EQ(verdict, validation_verdict::affected);
-    EXPECT_EQ(reason, std::string("office2003-workstation gets the KB954960 fault (InternalServerError on "
-                                  "SyncUpdates, fault ID ") +
-                          fault_id + ") while plain-workstation and server-2003 sync");
+    expect_verdict(affected_probes(), validation_verdict::affected,
+                   std::string("office2003-workstation gets the KB954960 fault (InternalServerError on "
+                               "SyncUpdates, fault ID ") +
+                       fault_id + ") while plain-workstation and server-2003 sync");
 }
 
 TEST(ValidateVerdictTest, InconclusiveWhenOtherProbesFailToo) {
     auto probes = affected_probes();
     probes[2] = faulted_probe("server-2003", false, protocol::operation::sync_updates, "InternalServerError");
-    auto const [verdict, reason] = decide_verdict(probes);
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, std::string("office2003-workstation gets InternalServerError on SyncUpdates, but "
-                                  "other probes fail too: server-2003: SyncUpdates fault "
-                                  "InternalServerError (fault ID ") +
-                          fault_id + ", HTTP 500, 0x8024400E)");
+    expect_verdict(probes, validation_verdict::inconclusive,
+                   std::string("office2003-workstation gets InternalServerError on SyncUpdates, but "
+                               "other probes fail too: server-2003: SyncUpdates fault "
+                               "InternalServerError (fault ID ") +
+                       fault_id + ", HTTP 500, 0x8024400E)");
 }
 
 TEST(ValidateVerdictTest, InconclusiveOnADifferentFault) {
     auto probes = affected_probes();
     probes[0] = faulted_probe("office2003-workstation", true, protocol::operation::get_cookie,
                               "InvalidAuthorizationCookie", 0x8024400D);
-    auto const [verdict, reason] = decide_verdict(probes);
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, std::string("office2003-workstation failed with GetCookie fault "
-                                  "InvalidAuthorizationCookie (fault ID ") +
-                          fault_id +
-                          ", HTTP 500, 0x8024400D), not the KB954960 signature (InternalServerError "
-                          "on SyncUpdates)");
+    expect_verdict(probes, validation_verdict::inconclusive,
+                   std::string("office2003-workstation failed with GetCookie fault "
+                               "InvalidAuthorizationCookie (fault ID ") +
+                       fault_id +
+                       ", HTTP 500, 0x8024400D), not the KB954960 signature (InternalServerError "
+                       "on SyncUpdates)");
 }
 
 TEST(ValidateVerdictTest, InconclusiveWhenTheServerCannotBeReached) {
     probe_result skipped;
     skipped.profile = "plain-workstation";
     skipped.ran = false;
-    auto const [verdict, reason] = decide_verdict({unreachable_probe("office2003-workstation", true), skipped});
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, "cannot complete the office2003-workstation probe: connection error: connect to "
-                      "127.0.0.1:1: Connection refused");
+    expect_verdict({unreachable_probe("office2003-workstation", true), skipped}, validation_verdict::inconclusive,
+                   "cannot complete the office2003-workstation probe: connection error: connect to "
+                   "127.0.0.1:1: Connection refused");
     EXPECT_EQ(skipped.summary(), "not run (an earlier probe could not reach the server)");
 }
 
@@ -202,9 +202,8 @@ TEST(ValidateVerdictTest, InconclusiveWhenOfficeSyncsButAnotherProbeFails) {
 }
 
 TEST(ValidateVerdictTest, InconclusiveWithoutAnOfficeProbe) {
-    auto const [verdict, reason] = decide_verdict({synced_probe("plain-workstation")});
-    EXPECT_EQ(verdict, validation_verdict::inconclusive);
-    EXPECT_EQ(reason, "no Office 2003 probe was run");
+    expect_verdict({synced_probe("plain-workstation")}, validation_verdict::inconclusive,
+                   "no Office 2003 probe was run");
     EXPECT_EQ(decide_verdict({}).first, validation_verdict::inconclusive);
 }
 

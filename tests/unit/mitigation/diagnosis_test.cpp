@@ -10,6 +10,7 @@
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::mitigation {
 namespace {
@@ -17,18 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const scenario& lab() {
-    // Loaded once per process: the SHA-1 of the content files is the expensive part.
-    static scenario const s = [] {
-        auto r = load_scenario_file(test::fixture_path("scenarios/kb954960.xml"));
-        if (auto* e = std::get_if<scenario_error>(&r)) {
-            ADD_FAILURE() << e->to_string();
-            return scenario{};
-        }
-        return std::get<scenario>(std::move(r));
-    }();
-    return s;
-}
+const scenario& lab() { return *test::shipped_kb954960(); }
 
 std::vector<std::int32_t> row_ids(const std::vector<deployment_row>& rows) {
     std::vector<std::int32_t> ids;
@@ -46,6 +36,17 @@ std::vector<std::int32_t> rows_of(const scenario& s, std::int32_t revision_id) {
         }
     }
     return ids;
+}
+
+// A copy of the scenario's first deployment row as row `deployment_id` of (revision, group),
+// appended to `s`; returned for further changes.
+deployment_row& add_row(scenario& s, std::int32_t deployment_id, std::int32_t revision_id, const std::string& group) {
+    deployment_row row = s.deployments.front();
+    row.deployment_id = deployment_id;
+    row.revision_id = revision_id;
+    row.target_group = group;
+    s.deployments.push_back(row);
+    return s.deployments.back();
 }
 
 TEST(DiagnosisTest, FindsExactlyTheStrayPairOfRevision8862AndTheOfficeWorkstation) {
@@ -128,11 +129,7 @@ TEST(DiagnosisTest, AppliedWorkaroundMakesTheLegacyModelSucceedForEveryProfile) 
 TEST(DiagnosisTest, DeclineRemovesRowsOfAllRevisionsOfTheUpdate) {
     scenario s = lab();
     // Give the older revision 8861 a stale row of its own, as WSUS "stale approvals" allow.
-    deployment_row stale = s.deployments.front();
-    stale.deployment_id = 19000;
-    stale.revision_id = 8861;
-    stale.target_group = "Servers";
-    s.deployments.push_back(stale);
+    add_row(s, 19000, 8861, "Servers");
     auto const step = decline_update(s, s.find_revision(8862)->update_id);
     EXPECT_THAT(step.rows_removed, ElementsAre(31044, 20417, 19000));
     EXPECT_TRUE(rows_of(s, 8861).empty());
@@ -144,11 +141,7 @@ TEST(DiagnosisTest, DeclineRemovesRowsOfAllRevisionsOfTheUpdate) {
 TEST(DiagnosisTest, DecliningABundleDeclinesItsChildren) {
     scenario s = lab();
     // Revision 8601 (Windows XP SP3) bundles 8602; give the child a row to see it go.
-    deployment_row child = s.deployments.front();
-    child.deployment_id = 19001;
-    child.revision_id = 8602;
-    child.target_group = "Workstations";
-    s.deployments.push_back(child);
+    add_row(s, 19001, 8602, "Workstations");
     ASSERT_FALSE(rows_of(s, 8601).empty());
     auto const step = decline_update(s, s.find_revision(8601)->update_id);
     EXPECT_TRUE(rows_of(s, 8601).empty());
@@ -193,12 +186,7 @@ TEST(DiagnosisTest, CleanScenarioNeedsNothing) {
 TEST(DiagnosisTest, FindsAStrayRowOnAnyRevision) {
     scenario s = lab();
     // A second row for the pair (8751, Servers) of a Windows Server 2003 update.
-    deployment_row extra = s.deployments.front();
-    extra.deployment_id = 19002;
-    extra.revision_id = 8751;
-    extra.target_group = "Servers";
-    extra.stray = stray_origin::unknown;
-    s.deployments.push_back(extra);
+    add_row(s, 19002, 8751, "Servers").stray = stray_origin::unknown;
     auto const d = diagnose(s);
     ASSERT_EQ(d.duplicates.size(), 2U);
     auto const& dup = d.duplicates[0];
@@ -210,11 +198,7 @@ TEST(DiagnosisTest, FindsAStrayRowOnAnyRevision) {
 TEST(DiagnosisTest, AnApprovalForASecondGroupIsNoAnomaly) {
     scenario s = lab();
     // 8751 is approved for Servers; approving it for All Computers too is everyday work.
-    deployment_row extra = s.deployments.front();
-    extra.deployment_id = 19002;
-    extra.revision_id = 8751;
-    extra.target_group = "All Computers";
-    s.deployments.push_back(extra);
+    add_row(s, 19002, 8751, "All Computers");
     auto const d = diagnose(s);
     ASSERT_EQ(d.duplicates.size(), 1U);
     EXPECT_EQ(d.duplicates[0].revision_id, 8862);

@@ -292,6 +292,7 @@ std::vector<deployment_row> client_rows(const generated& g, std::int32_t revisio
 // sends it in that round, shares its (revision, group) pair with another of the client's rows.
 void check_the_pair_repeats(const generated& g, const simulated_sync_result& f, std::size_t round,
                             std::int32_t key) {
+    SCOPED_TRACE("key revision " + std::to_string(key) + " in round " + std::to_string(round));
     auto const& resp = *f.trace[round].response;
     for (auto const* list : {&resp.new_updates, &resp.changed_updates}) {
         for (auto const& u : *list) {

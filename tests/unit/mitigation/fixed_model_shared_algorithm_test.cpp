@@ -12,16 +12,8 @@
 
 #include "model_test_catalogs.hpp"
 
-namespace wsuslab::mitigation {
+namespace wsuslab::mitigation::test {
 namespace {
-
-using protocol::deployment_action;
-using test::catalog_builder;
-using test::ids;
-using test::must_succeed;
-using test::request;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 class SharedAlgorithmTest : public ::testing::TestWithParam<model_kind> {
 protected:
@@ -120,14 +112,7 @@ TEST_P(SharedAlgorithmTest, LayersArriveOneStagePerResponseInPriorityOrder) {
 }
 
 TEST_P(SharedAlgorithmTest, PagesAtTheCapAndTruncatesWhileMoreRemain) {
-    catalog_builder b;
-    b.add(100);
-    for (std::int32_t id = 1; id <= 5; ++id) {
-        b.add(id, update_type::detectoid);
-        b.prereq(100, {id});
-    }
-    b.deploy(100);
-    catalog const c = b.build();
+    catalog const c = behind_five_detectoids().build();
     sync_request req = request();
     req.page_size = 2;
     sync_result r = sync(c, req);
@@ -265,4 +250,4 @@ INSTANTIATE_TEST_SUITE_P(BothModels, SharedAlgorithmTest,
                          });
 
 }  // namespace
-}  // namespace wsuslab::mitigation
+}  // namespace wsuslab::mitigation::test

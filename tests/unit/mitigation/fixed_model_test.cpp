@@ -15,16 +15,8 @@
 
 #include "model_test_catalogs.hpp"
 
-namespace wsuslab::mitigation {
+namespace wsuslab::mitigation::test {
 namespace {
-
-using protocol::deployment_action;
-using test::catalog_builder;
-using test::ids;
-using test::must_succeed;
-using test::request;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 const std::vector<std::string> groups_ab{all_computers_group, "A", "B"};
 
@@ -193,11 +185,7 @@ TEST(FixedModelTest, RefreshCacheResolvesTheAnomalyToo) {
 }
 
 TEST(FixedModelTest, TreatsTheCachedListsAsSetsAndReportsRepeats) {
-    catalog_builder b;
-    b.add(10, update_type::detectoid);
-    b.add(20);
-    b.prereq(20, {10});
-    b.deploy(20);
+    catalog_builder b = behind_a_detectoid(10, 20);
     sync_result const r = must_succeed(
         make_fixed_model()->get_sync_info(b.build(), request({10}, {10, 20, 20, 20, 30})));
     EXPECT_THAT(r.new_updates, IsEmpty());
@@ -218,4 +206,4 @@ TEST(FixedModelTest, KindIsFixed) {
 }
 
 }  // namespace
-}  // namespace wsuslab::mitigation
+}  // namespace wsuslab::mitigation::test

@@ -13,16 +13,8 @@
 
 #include "model_test_catalogs.hpp"
 
-namespace wsuslab::mitigation {
+namespace wsuslab::mitigation::test {
 namespace {
-
-using protocol::deployment_action;
-using test::catalog_builder;
-using test::ids;
-using test::must_succeed;
-using test::request;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 const std::vector<std::string> office_groups{all_computers_group, "Office 2003"};
 const std::vector<std::string> groups_ab{all_computers_group, "A", "B"};
@@ -319,4 +311,4 @@ TEST(LegacyModelTest, KindAndName) {
 }
 
 }  // namespace
-}  // namespace wsuslab::mitigation
+}  // namespace wsuslab::mitigation::test

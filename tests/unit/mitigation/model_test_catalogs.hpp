@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <wsuslab/mitigation/catalog.hpp>
@@ -16,6 +17,11 @@
 #include <wsuslab/mitigation/scenario.hpp>
 
 namespace wsuslab::mitigation::test {
+
+// The matchers and the action the model tests (in this namespace) write unqualified.
+using protocol::deployment_action;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 
 class catalog_builder {
 public:
@@ -90,6 +96,29 @@ private:
     std::vector<target_group> groups_;
     std::int32_t next_deployment_ = 1001;
 };
+
+/// Revision 100 behind the detectoids 1 to 5 (one prerequisite each), deployed: one round of
+/// five non-leaf updates before it.
+inline catalog_builder behind_five_detectoids() {
+    catalog_builder b;
+    b.add(100);
+    for (std::int32_t id = 1; id <= 5; ++id) {
+        b.add(id, update_type::detectoid);
+        b.prereq(100, {id});
+    }
+    b.deploy(100);
+    return b;
+}
+
+/// Update `id` behind the detectoid `detectoid` (its one prerequisite), deployed for All Computers.
+inline catalog_builder behind_a_detectoid(std::int32_t detectoid, std::int32_t id) {
+    catalog_builder b;
+    b.add(detectoid, update_type::detectoid);
+    b.add(id);
+    b.prereq(id, {detectoid});
+    b.deploy(id);
+    return b;
+}
 
 inline sync_request request(protocol::id_list installed = {}, protocol::id_list other = {},
                             std::vector<std::string> groups = {all_computers_group}) {

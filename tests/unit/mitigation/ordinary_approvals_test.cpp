@@ -139,6 +139,7 @@ TEST(OrdinaryApprovalsTest, EachProfileGetsTheRowOfItsDeepestGroup) {
 // The example of docs/scenario-format.md §11, as the page shows it; `with_stray` uncomments its
 // <StrayDeployment>.
 std::string documented_example(bool with_stray) {
+    SCOPED_TRACE(with_stray ? "docs/scenario-format.md §11 with its <StrayDeployment>" : "docs/scenario-format.md §11 as shown");
     std::ifstream in(test::fixtures_dir() + "/../docs/scenario-format.md");
     std::ostringstream page;
     page << in.rdbuf();

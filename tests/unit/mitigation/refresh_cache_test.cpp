@@ -19,21 +19,12 @@
 #include <wsuslab/mitigation/simulated_sync.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::mitigation {
 namespace {
 
-const scenario& lab() {
-    static scenario const s = [] {
-        auto r = load_scenario_file(test::fixture_path("scenarios/kb954960.xml"));
-        if (auto* e = std::get_if<scenario_error>(&r)) {
-            ADD_FAILURE() << e->to_string();
-            return scenario{};
-        }
-        return std::get<scenario>(std::move(r));
-    }();
-    return s;
-}
+const scenario& lab() { return *test::shipped_kb954960(); }
 
 std::string describe(const protocol::deployment& d) {
     std::ostringstream s;

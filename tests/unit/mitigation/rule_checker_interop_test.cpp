@@ -33,6 +33,7 @@ std::string quoted_action(protocol::operation op) { return "\"" + std::string(pr
 // One exchange from message bodies; `request` may be empty (not captured).
 checked_exchange exchange_of(std::size_t index, std::size_t round, protocol::operation op,
                              const std::string& request, const std::string& response) {
+    SCOPED_TRACE("exchange " + std::to_string(index) + " (" + std::string(protocol::operation_name(op)) + ")");
     checked_exchange e;
     e.index = index;
     e.round = round;

@@ -10,18 +10,12 @@
 #include <wsuslab/mitigation/simulated_sync.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::mitigation {
 namespace {
 
-scenario load_lab() {
-    auto result = load_scenario_file(test::fixture_path("scenarios/kb954960.xml"));
-    if (auto* e = std::get_if<scenario_error>(&result)) {
-        ADD_FAILURE() << e->to_string();
-        return {};
-    }
-    return std::get<scenario>(std::move(result));
-}
+scenario load_lab() { return test::load_scenario_or_failure(test::fixture_path("scenarios/kb954960.xml")); }
 
 std::vector<std::string> groups_of(const client_profile& p) {
     std::vector<std::string> groups{all_computers_group};

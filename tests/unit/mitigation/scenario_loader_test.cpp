@@ -10,6 +10,7 @@
 #include <wsuslab/protocol/core_fragment.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::mitigation {
 namespace {
@@ -60,6 +61,7 @@ std::string small() { return std::string(small_head) + small_tail; }
 
 /// `small()` with the first occurrence of `from` replaced by `to`.
 std::string small_with(const std::string& from, const std::string& to) {
+    SCOPED_TRACE("small() with '" + from + "' replaced");
     std::string s = small();
     auto const at = s.find(from);
     EXPECT_NE(at, std::string::npos) << from;
@@ -77,14 +79,7 @@ std::string load_error(const std::string& text, const std::string& name = "small
     return "(loaded)";
 }
 
-scenario load_ok(const std::string& text) {
-    auto r = load_scenario_text(text, "small.xml");
-    if (auto* e = std::get_if<scenario_error>(&r)) {
-        ADD_FAILURE() << e->to_string();
-        return {};
-    }
-    return std::get<scenario>(std::move(r));
-}
+scenario load_ok(const std::string& text) { return test::scenario_or_failure(load_scenario_text(text, "small.xml")); }
 
 TEST(ScenarioLoaderTest, LoadsEverySection) {
     scenario const s = load_ok(small());

@@ -7,6 +7,8 @@
 #include <wsuslab/mitigation/scenario_loader.hpp>
 #include <wsuslab/protocol/applicability.hpp>
 
+#include "scenarios.hpp"
+
 namespace wsuslab::mitigation {
 namespace {
 
@@ -46,14 +48,7 @@ const std::string all_facts =
     "      <DeviceAttribute Name=\"OSSkuId\" Value=\"48\" />\n"
     "      <GenericQuery Namespace=\"Contoso\" Type=\"Firmware\" Parameter=\"Bios\" Value=\"1.2\" />\n";
 
-scenario load_ok(const std::string& text) {
-    auto r = load_scenario_text(text, "facts.xml");
-    if (auto* e = std::get_if<scenario_error>(&r)) {
-        ADD_FAILURE() << e->to_string();
-        return {};
-    }
-    return std::get<scenario>(std::move(r));
-}
+scenario load_ok(const std::string& text) { return test::scenario_or_failure(load_scenario_text(text, "facts.xml")); }
 
 std::string load_error(const std::string& facts) {
     auto r = load_scenario_text(with_facts(facts), "facts.xml");
@@ -136,6 +131,7 @@ TEST(ScenarioProfileFactsTest, ErrorsNameTheLineAndTheProblem) {
 TEST(ScenarioProfileFactsTest, RulesEvaluateOnTheLoadedFacts) {
     protocol::machine_state const m = load_ok(with_facts(all_facts)).profiles[0].machine;
     auto installed = [&m](const std::string& rule) {
+        SCOPED_TRACE(rule);
         auto const r = protocol::parse_applicability("<ApplicabilityRules><IsInstalled>" + rule +
                                                      "</IsInstalled></ApplicabilityRules>");
         EXPECT_TRUE(std::holds_alternative<protocol::applicability_rules>(r)) << rule;

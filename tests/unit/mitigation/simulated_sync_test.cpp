@@ -84,11 +84,7 @@ TEST(SimulatedSyncTest, NotInstalledDetectoidsGoToOtherCached) {
 }
 
 TEST(SimulatedSyncTest, FailureAbortsTheSyncAndNamesTheRound) {
-    catalog_builder b;
-    b.add(100, update_type::detectoid);
-    b.add(8862);
-    b.prereq(8862, {100});
-    b.deploy(8862);
+    catalog_builder b = test::behind_a_detectoid(100, 8862);
     b.deploy(8862, "Office 2003");
     b.deploy(8862, "Office 2003").stray = stray_origin::revision_migration;
     catalog const c = b.build();
@@ -119,11 +115,7 @@ TEST(SimulatedSyncTest, FailureAbortsTheSyncAndNamesTheRound) {
 }
 
 TEST(SimulatedSyncTest, ClearingTheCacheGivesTheSameFailure) {
-    catalog_builder b;
-    b.add(100, update_type::detectoid);
-    b.add(8862);
-    b.prereq(8862, {100});
-    b.deploy(8862);
+    catalog_builder b = test::behind_a_detectoid(100, 8862);
     b.deploy(8862);
     catalog const c = b.build();
     simulated_sync_options warm;
@@ -171,13 +163,7 @@ TEST(SimulatedSyncTest, ChangedUpdatesReachACachedClient) {
 }
 
 TEST(SimulatedSyncTest, StopsAtTheRoundCap) {
-    catalog_builder b;
-    b.add(100);
-    for (std::int32_t id = 1; id <= 5; ++id) {
-        b.add(id, update_type::detectoid);
-        b.prereq(100, {id});
-    }
-    b.deploy(100);
+    catalog_builder b = test::behind_five_detectoids();
     simulated_sync_options o;
     o.page_size = 1;
     o.max_rounds = 3;

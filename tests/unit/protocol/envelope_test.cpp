@@ -24,6 +24,7 @@ const std::string get_config =
 std::string wrap(const std::string& body) { return soap_open + body + soap_close; }
 
 parse_error error_of(const std::string& bytes, const limits& lim = {}) {
+    SCOPED_TRACE("an envelope of " + std::to_string(bytes.size()) + " bytes, which must be rejected");
     auto r = read_envelope(bytes, lim);
     EXPECT_FALSE(r.ok()) << "accepted: " << bytes.substr(0, 200);
     return r.ok() ? parse_error{} : r.error();
@@ -31,6 +32,7 @@ parse_error error_of(const std::string& bytes, const limits& lim = {}) {
 
 void expect_error(const std::string& bytes, parse_status status, const std::string& description,
                   const limits& lim = {}) {
+    SCOPED_TRACE("expecting: " + description);
     const parse_error e = error_of(bytes, lim);
     EXPECT_EQ(e.status, status) << e.description;
     EXPECT_EQ(e.description, description);

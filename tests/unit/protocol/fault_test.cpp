@@ -175,6 +175,7 @@ std::string fault_body(const std::string& inner) {
 
 TEST(FaultParseTest, FaultcodeVariants) {
     const auto code_of = [](const std::string& text) {
+        SCOPED_TRACE("faultcode " + text);
         const auto r = parse_fault(fault_body("<faultcode>" + text + "</faultcode>"));
         EXPECT_TRUE(r.ok()) << text;
         return r.ok() ? r.value().code : fault_code::must_understand;

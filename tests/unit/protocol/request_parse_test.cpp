@@ -45,6 +45,7 @@ const sync_update_parameters& params_of(const result<parsed_request>& r) {
 
 void expect_error(const result<parsed_request>& r, parse_status status,
                   const std::string& description, const std::string& parameter = {}) {
+    SCOPED_TRACE("expecting: " + description);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().status, status) << r.error().description;
     EXPECT_EQ(r.error().description, description);
@@ -57,6 +58,7 @@ TEST(RequestDispatchTest, AcceptsQuotedUnquotedAndAbsentSoapAction) {
          {std::optional<std::string_view>(sync_action),
           std::optional<std::string_view>(std::string_view(sync_action).substr(1, sync_action.size() - 2)),
           std::optional<std::string_view>()}) {
+        SCOPED_TRACE(action ? "SOAPAction " + std::string(*action) : std::string("no SOAPAction"));
         const auto r = parse_request(body, action);
         ASSERT_TRUE(r.ok()) << r.error().description;
         EXPECT_EQ(r.value().op, operation::sync_updates);

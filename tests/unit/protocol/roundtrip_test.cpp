@@ -85,6 +85,7 @@ TEST(RoundTripFaultTest, EveryFaultCodeSurvives) {
     for (const fault_code c : {fault_code::version_mismatch, fault_code::must_understand,
                                fault_code::client, fault_code::server}) {
         for (const soap_version v : {soap_version::v1_1, soap_version::v1_2}) {
+            SCOPED_TRACE(std::string(fault_code_name(c)) + (v == soap_version::v1_1 ? ", SOAP 1.1" : ", SOAP 1.2"));
             soap_fault f;
             f.code = c;
             const auto parsed = parse_fault(serialize_fault(f, v));

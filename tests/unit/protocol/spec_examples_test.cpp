@@ -15,6 +15,7 @@ namespace {
 
 template <class T>
 T request_fixture(const std::string& file, operation op) {
+    SCOPED_TRACE(file);
     const auto r = parse_request(test::read_fixture(file),
                                  "\"" + std::string(soap_action(op)) + "\"");
     EXPECT_TRUE(r.ok()) << file << ": " << (r.ok() ? "" : r.error().description);
@@ -27,6 +28,7 @@ T request_fixture(const std::string& file, operation op) {
 
 template <class T>
 T response_fixture(const std::string& file, operation op) {
+    SCOPED_TRACE(file);
     const auto r = parse_response(op, test::read_fixture(file));
     EXPECT_TRUE(r.ok()) << file << ": " << (r.ok() ? "" : r.error().description);
     if (!r.ok() || !std::holds_alternative<response>(r.value())) {

@@ -35,6 +35,7 @@ struct schema_type {
 class wsdl_schema {
 public:
     explicit wsdl_schema(const std::string& relative) {
+        SCOPED_TRACE(relative);
         const std::string text = test::read_fixture(relative);
         const auto parsed = doc_.load_buffer(text.data(), text.size());
         EXPECT_TRUE(parsed) << relative << ": " << parsed.description();
@@ -114,6 +115,7 @@ using seen_set = std::set<std::pair<std::string, std::string>>;  // (type, eleme
 void check_children(const wsdl_schema& schema, pugi::xml_node node, const std::string& type_name,
                     const schema_type& type, std::string_view ns, const std::string& path,
                     seen_set& seen) {
+    SCOPED_TRACE(path + " (" + type_name + ")");
     int last = -1;
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element) {
@@ -147,6 +149,7 @@ void check_children(const wsdl_schema& schema, pugi::xml_node node, const std::s
 }
 
 void check_message(const std::string& wire, service s, seen_set& seen) {
+    SCOPED_TRACE("a message of " + std::to_string(wire.size()) + " bytes");
     const auto env = read_envelope(wire, limits{});
     ASSERT_TRUE(env.ok()) << env.error().description;
     const pugi::xml_node wrapper = env.value().body_child;

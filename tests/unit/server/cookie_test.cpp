@@ -227,9 +227,7 @@ TEST_F(CookieFaultTest, RegisterComputerWhenNotRequiredIsRegistrationNotRequired
 
 TEST_F(CookieFaultTest, CookieFaultsNameTheClientInTheLog) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
-    o.level = log_level::warning;
+    service_options o = logged_options(dir, log_level::warning);
     service_harness logged(o);
     ASSERT_TRUE(logged.ok());
     const protocol::cookie c = logged.cookie(plain_client_id, plain_dns);

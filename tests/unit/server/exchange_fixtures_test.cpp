@@ -33,6 +33,7 @@ std::vector<std::string> shipped_recordings() {
 }
 
 std::unique_ptr<exchange_replayer> load_fixture(const std::string& relative) {
+    SCOPED_TRACE(relative);
     auto r = exchange_replayer::load(wsuslab::test::fixture_path(relative));
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message());
     return r.ok() ? std::move(r.value()) : nullptr;
@@ -92,6 +93,7 @@ TEST(ExchangeFixturesTest, ResponseSideDuplicatesArePresentInTheRecordedResponse
     auto replayer = load_fixture(handmade);
     ASSERT_NE(replayer, nullptr);
     auto updates = [&](std::size_t i) {
+        SCOPED_TRACE("NewUpdates of exchange " + std::to_string(i));
         auto reply = protocol::parse_response(protocol::operation::sync_updates,
                                               replayer->exchanges()[i].response.body);
         EXPECT_TRUE(reply.ok());

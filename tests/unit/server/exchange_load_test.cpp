@@ -33,7 +33,19 @@ protected:
         std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
     }
 
+    std::string meta_file(const std::string& name) const { return (folder(name) / "meta.json").string(); }
+
+    // The load error once meta.json of folder `name` holds `json`.
+    std::string error_with_meta(const std::string& name, const std::string& json) const {
+        SCOPED_TRACE("meta.json of " + name + ": " + json);
+        overwrite(folder(name) / "meta.json", json);
+        return load_error();
+    }
+
+    static constexpr const char* auth_folder = "0002-pc1-GetAuthorizationCookie";
+
     std::string load_error() const {
+        SCOPED_TRACE("loading the broken recording " + dir_.str());
         auto r = exchange_replayer::load(dir_.str());
         EXPECT_FALSE(r.ok());
         return r.ok() ? std::string() : r.error().message();
@@ -61,40 +73,30 @@ TEST_F(ExchangeLoadTest, MissingMetaJsonIsNamed) {
 }
 
 TEST_F(ExchangeLoadTest, InvalidMetaJsonIsNamed) {
-    overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json", "{\"sequence\": 2,");
-    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
-                                ": not valid JSON");
+    EXPECT_EQ(error_with_meta(auth_folder, "{\"sequence\": 2,"), meta_file(auth_folder) + ": not valid JSON");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonWithoutOperationIsNamed) {
-    overwrite(folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
-              R"({"sequence": 2, "client": "pc1", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
-                                ": missing field \"operation\"");
+    EXPECT_EQ(error_with_meta(auth_folder, R"({"sequence": 2, "client": "pc1", "http_status": 200, "source": "x"})"),
+              meta_file(auth_folder) + ": missing field \"operation\"");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonWithWrongTypeIsNamed) {
-    overwrite(
-        folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
-        R"({"sequence": "2", "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
-                                ": field \"sequence\" must be a non-negative integer");
+    EXPECT_EQ(error_with_meta(auth_folder, R"({"sequence": "2", "client": "pc1", "operation": )"
+                                           R"("GetAuthorizationCookie", "http_status": 200, "source": "x"})"),
+              meta_file(auth_folder) + ": field \"sequence\" must be a non-negative integer");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonSequenceMustMatchTheFolder) {
-    overwrite(
-        folder("0002-pc1-GetAuthorizationCookie") / "meta.json",
-        R"({"sequence": 8, "client": "pc1", "operation": "GetAuthorizationCookie", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(), (folder("0002-pc1-GetAuthorizationCookie") / "meta.json").string() +
-                                ": sequence 8 does not match the folder number 2");
+    EXPECT_EQ(error_with_meta(auth_folder, R"({"sequence": 8, "client": "pc1", "operation": )"
+                                           R"("GetAuthorizationCookie", "http_status": 200, "source": "x"})"),
+              meta_file(auth_folder) + ": sequence 8 does not match the folder number 2");
 }
 
 TEST_F(ExchangeLoadTest, MetaJsonOperationMustMatchTheRequest) {
-    overwrite(
-        folder("0004-pc1-SyncUpdates") / "meta.json",
-        R"({"sequence": 4, "client": "pc1", "operation": "GetCookie", "http_status": 200, "source": "x"})");
-    EXPECT_EQ(load_error(),
-              (folder("0004-pc1-SyncUpdates") / "meta.json").string() +
+    EXPECT_EQ(error_with_meta("0004-pc1-SyncUpdates", R"({"sequence": 4, "client": "pc1", "operation": "GetCookie", )"
+                                                      R"("http_status": 200, "source": "x"})"),
+              meta_file("0004-pc1-SyncUpdates") +
                   ": operation \"GetCookie\" disagrees with the request, which is SyncUpdates");
 }
 

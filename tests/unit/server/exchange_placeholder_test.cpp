@@ -26,6 +26,7 @@ const std::string cookie_2 = "wsuslabSanitizedCookie000002";
 class ExchangePlaceholderTest : public ::testing::Test {
 protected:
     void record(const std::vector<std::pair<http_request, http_response>>& steps) {
+        SCOPED_TRACE("recording and loading " + std::to_string(steps.size()) + " exchange(s)");
         recording_info info;
         info.source = "hand-made: a sanitized proxy recording";
         auto rec = exchange_recorder::open(dir_.str(), info).value();

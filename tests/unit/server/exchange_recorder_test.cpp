@@ -49,6 +49,7 @@ recording_info test_info() {
 }
 
 std::unique_ptr<exchange_recorder> open_recorder(const temp_dir& dir) {
+    SCOPED_TRACE("opening a recorder in " + dir.str());
     auto r = exchange_recorder::open(dir.str(), test_info());
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message());
     return std::move(r.value());

@@ -19,6 +19,7 @@ class ExchangeReplayerTest : public ::testing::Test {
 protected:
     // Records the scripts of `names` one after another (client i gets salt i).
     void record(const std::vector<std::string>& names, replay_options options = {}) {
+        SCOPED_TRACE("recording " + std::to_string(names.size()) + " client script(s)");
         recording_info info;
         info.source = "recorded by ExchangeReplayerTest";
         auto rec = exchange_recorder::open(dir_.str(), info).value();
@@ -37,6 +38,7 @@ protected:
 
     // Answers `request` and expects exactly the recorded response of script `s`, step `i`.
     void expect_replayed(const http_request& request, std::size_t s, std::size_t i) {
+        SCOPED_TRACE("script " + std::to_string(s) + ", step " + std::to_string(i) + ": " + request.target);
         auto outcome = replayer_->answer(request);
         auto* m = std::get_if<replay_match>(&outcome);
         ASSERT_NE(m, nullptr) << std::get<replay_mismatch>(outcome).message();
@@ -53,6 +55,7 @@ protected:
     }
 
     replay_mismatch expect_mismatch(const http_request& request) {
+        SCOPED_TRACE("expecting no recorded answer for " + request.method + " " + request.target);
         auto outcome = replayer_->answer(request);
         EXPECT_TRUE(std::holds_alternative<replay_mismatch>(outcome))
             << std::get<replay_match>(outcome).name;

@@ -1,5 +1,7 @@
 // The sanitizer of `wsuslab proxy`: every site value learned from an exchange is replaced by a
 // placeholder, the same value always by the same placeholder, and the report counts them.
+#include <utility>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -35,6 +37,12 @@ http_request auth_request(const std::string& id, const std::string& dns) {
 }
 
 // Everything an exchange carries, in one text, for "is it still there?" checks.
+// One exchange as `s` leaves it.
+std::pair<http_request, http_response> sanitized(sanitizer& s, http_request q, http_response r) {
+    s.sanitize(q, r);
+    return {std::move(q), std::move(r)};
+}
+
 std::string all_text(const http_request& q, const http_response& r) {
     std::string out = q.target + "\n" + q.remote_address + "\n" + q.body + "\n" + r.body + "\n";
     for (auto const& [k, v] : q.headers) {
@@ -93,18 +101,13 @@ TEST(ProxySanitizerTest, IdentitiesBecomeRecognisablePlaceholdersTheCodecAccepts
 
 TEST(ProxySanitizerTest, TheSameValueGetsTheSamePlaceholderEverywhere) {
     auto s = make_sanitizer();
-    auto q1 = auth_request(client_a, "pc-finance-01.corp.example");
-    auto r1 = get_authorization_cookie_response(cookie_a);
-    s.sanitize(q1, r1);
-    auto q2 = get_cookie(cookie_a, "2008-06-14T02:59:50Z", "10.9.8.7:50123");
-    auto r2 = get_cookie_response(cookie_b);
-    s.sanitize(q2, r2);
-    auto q3 = sync_updates(cookie_b, {}, {}, false, "10.9.8.7:50999");
-    auto r3 = sync_updates_response(cookie_a, {8851});
-    s.sanitize(q3, r3);
-    auto q4 = auth_request(client_b, "PC-HR-0002.corp.example");
-    auto r4 = get_authorization_cookie_response(cookie_b);
-    s.sanitize(q4, r4);
+    sanitized(s, auth_request(client_a, "pc-finance-01.corp.example"), get_authorization_cookie_response(cookie_a));
+    auto const [q2, r2] =
+        sanitized(s, get_cookie(cookie_a, "2008-06-14T02:59:50Z", "10.9.8.7:50123"), get_cookie_response(cookie_b));
+    auto const [q3, r3] =
+        sanitized(s, sync_updates(cookie_b, {}, {}, false, "10.9.8.7:50999"), sync_updates_response(cookie_a, {8851}));
+    auto const [q4, r4] =
+        sanitized(s, auth_request(client_b, "PC-HR-0002.corp.example"), get_authorization_cookie_response(cookie_b));
 
     EXPECT_THAT(q2.body, HasSubstr("<CookieData>wsuslabSanitizedCookie000001</CookieData>"));
     EXPECT_THAT(r2.body, HasSubstr("<EncryptedData>wsuslabSanitizedCookie000002</EncryptedData>"));
@@ -197,12 +200,8 @@ TEST(ProxySanitizerTest, CredentialHeadersAreReplaced) {
 
 TEST(ProxySanitizerTest, ReportCountsEachKindWithoutTheValues) {
     auto s = make_sanitizer();
-    auto q1 = auth_request(client_a, "pc-finance-01.corp.example");
-    auto r1 = get_authorization_cookie_response(cookie_a);
-    s.sanitize(q1, r1);
-    auto q2 = get_cookie(cookie_a, "2008-06-14T02:59:50Z", "10.9.8.7:50123");
-    auto r2 = get_cookie_response(cookie_b);
-    s.sanitize(q2, r2);
+    sanitized(s, auth_request(client_a, "pc-finance-01.corp.example"), get_authorization_cookie_response(cookie_a));
+    sanitized(s, get_cookie(cookie_a, "2008-06-14T02:59:50Z", "10.9.8.7:50123"), get_cookie_response(cookie_b));
     EXPECT_EQ(s.count(secret_kind::cookie).distinct, 2U);
     EXPECT_EQ(s.count(secret_kind::cookie).replaced, 3U);
     EXPECT_EQ(s.count(secret_kind::client_id).distinct, 1U);

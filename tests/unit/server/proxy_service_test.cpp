@@ -160,6 +160,7 @@ TEST_F(ProxyServiceTest, UpstreamFailuresAre502And504NamingTheUpstreamAndTheProb
          {std::tuple<std::string, int, std::string>{"/slow", 504, "did not answer in time: no complete answer from wsus01.corp.example:8530 within 200 ms"},
           {"/garbage", 502, "did not answer with a usable HTTP response: exchange with wsus01.corp.example:8530: bad version"},
           {"/down", 502, "cannot be reached: connect to wsus01.corp.example:8530: Connection refused"}}) {
+        SCOPED_TRACE(target);
         q.target = target;
         const auto got = proxy->handle(q);
         EXPECT_EQ(got.status, status) << target;

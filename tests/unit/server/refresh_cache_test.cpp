@@ -122,8 +122,7 @@ TEST(RefreshCacheTest, MultiGroupApprovalsMapToTheRowTheClientsGroupsSelect) {
 
 TEST(RefreshCacheTest, LegacyRefreshOfTheStrayPairFaultsAsSyncUpdatesDoes) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
+    service_options const o = logged_options(dir, log_level::info);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     const protocol::cookie c = h.registered_cookie(office_client_id, office_dns, "Workstations");
@@ -143,10 +142,7 @@ TEST(RefreshCacheTest, LegacyRefreshOfTheStrayPairFaultsAsSyncUpdatesDoes) {
 
 TEST(RefreshCacheTest, FixedRefreshLogsTheAnomalyItResolved) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
-    o.level = log_level::warning;
-    o.model = mitigation::model_kind::fixed;
+    service_options o = logged_options(dir, log_level::warning, mitigation::model_kind::fixed);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     const protocol::cookie c = h.registered_cookie(office_client_id, office_dns, "Workstations");

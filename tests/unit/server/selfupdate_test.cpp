@@ -44,6 +44,7 @@ protected:
     }
 
     std::unique_ptr<service_harness> serve(service_options o = {}) {
+        SCOPED_TRACE("a service serving /selfupdate from " + root.string());
         o.selfupdate_dir = root.string();
         o.log_path = dir.file("SoftwareDistribution.log");
         auto h = std::make_unique<service_harness>(std::move(o));
@@ -155,8 +156,7 @@ TEST_F(SelfUpdateTest, FoldersMissingFilesAndOtherMethodsAreRefused) {
 }
 
 TEST_F(SelfUpdateTest, WithoutAFolderItIs404AndTheLogSaysWhyOnce) {
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
+    service_options const o = logged_options(dir, log_level::info);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     for (int i = 0; i < 2; ++i) {

@@ -14,8 +14,7 @@ namespace {
 
 TEST(ServiceConcurrencyTest, HandleIsSafeFromSeveralThreads) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
+    service_options const o = logged_options(dir, log_level::info);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     const protocol::cookie office = h.registered_cookie(office_client_id, office_dns, "Workstations");

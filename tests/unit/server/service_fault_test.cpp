@@ -24,10 +24,9 @@ struct legacy_run {
 };
 
 legacy_run run_office_client(int fault_status) {
+    SCOPED_TRACE("the Office 2003 client on legacy, faults with HTTP " + std::to_string(fault_status));
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
-    o.level = log_level::warning;
+    service_options o = logged_options(dir, log_level::warning);
     o.fault_status = fault_status;
     service_harness h(o);
     legacy_run run;
@@ -101,9 +100,7 @@ TEST(ServiceFaultTest, ServerLogHoldsTheExceptionStackAndThrowExceptionWithTheFa
 
 TEST(ServiceFaultTest, InfoLevelAddsOneLinePerRequestAfterTheFailureBlock) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
-    o.level = log_level::info;
+    service_options o = logged_options(dir, log_level::info);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     const protocol::cookie c = h.registered_cookie(office_client_id, office_dns, "Workstations");
@@ -137,10 +134,7 @@ TEST(ServiceFaultTest, ClientsWithoutTheOfficeDetectoidSyncNormallyAgainstTheLeg
 
 TEST(ServiceFaultTest, FixedModelAnswersAndLogsTheResolvedDuplicate) {
     temp_dir dir;
-    service_options o;
-    o.log_path = dir.file("SoftwareDistribution.log");
-    o.level = log_level::warning;
-    o.model = mitigation::model_kind::fixed;
+    service_options o = logged_options(dir, log_level::warning, mitigation::model_kind::fixed);
     service_harness h(o);
     ASSERT_TRUE(h.ok());
     const protocol::cookie c = h.registered_cookie(office_client_id, office_dns, "Workstations");

@@ -18,6 +18,7 @@
 #include <wsuslab/server/service.hpp>
 
 #include "fixtures.hpp"
+#include "scenarios.hpp"
 
 namespace wsuslab::server::test {
 
@@ -31,17 +32,7 @@ inline constexpr const char* plain_dns = "ws-plain-01.wsuslab.example";
 inline constexpr const char* server_client_id = "dbf9fe06-9549-4960-8f42-0d400894019c";
 inline constexpr const char* server_dns = "srv-file-01.wsuslab.example";
 
-inline std::shared_ptr<const mitigation::scenario> kb954960() {
-    static const std::shared_ptr<const mitigation::scenario> loaded = [] {
-        auto r = mitigation::load_scenario_file(wsuslab::test::fixture_path("scenarios/kb954960.xml"));
-        if (auto* e = std::get_if<mitigation::scenario_error>(&r)) {
-            ADD_FAILURE() << e->to_string();
-            return std::make_shared<const mitigation::scenario>();
-        }
-        return std::make_shared<const mitigation::scenario>(std::get<mitigation::scenario>(std::move(r)));
-    }();
-    return loaded;
-}
+inline std::shared_ptr<const mitigation::scenario> kb954960() { return wsuslab::test::shipped_kb954960(); }
 
 /// A copy of kb954960 changed by `edit`.
 template <class F>
@@ -147,6 +138,7 @@ public:
     /// Posts and expects a response of the operation (adds a failure otherwise).
     template <class Response, class Request>
     Response call(const Request& r) {
+        SCOPED_TRACE(std::string("a call of ") + std::string(protocol::operation_name(protocol::operation_of(protocol::request(r)))));
         const http_response http = post(protocol::request(r));
         EXPECT_EQ(http.status, 200) << http.body;
         auto parsed = protocol::parse_response(protocol::operation_of(protocol::request(r)), http.body);
@@ -251,6 +243,28 @@ public:
 private:
     std::string path_;
 };
+
+/// Options of a service writing its SoftwareDistribution.log into `dir` from `level` up, on the
+/// scenario's model or `model`.
+inline service_options logged_options(const temp_dir& dir, log_level level,
+                                      std::optional<mitigation::model_kind> model = std::nullopt) {
+    service_options o;
+    o.log_path = dir.file("SoftwareDistribution.log");
+    o.level = level;
+    o.model = model;
+    return o;
+}
+
+/// The SOAP fault ASP.NET answers to a POST without a SOAPAction header.
+inline void expect_missing_soap_action_fault(const http_response& r) {
+    SCOPED_TRACE("a request without SOAPAction");
+    EXPECT_EQ(r.status, 500);
+    auto f = protocol::parse_fault(r.body);
+    ASSERT_TRUE(f.ok()) << r.body;
+    EXPECT_EQ(f.value().faultstring,
+              "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
+              "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.");
+}
 
 /// The whole file as text ("" when missing).
 std::string read_text(const std::string& path);

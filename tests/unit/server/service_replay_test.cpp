@@ -48,15 +48,19 @@ TEST(ServiceReplayTest, RecordsEveryExchangeAndReplaysTheConversation) {
     EXPECT_THAT(h.svc().metrics_text(), ::testing::HasSubstr("operation=\"SyncUpdates\",status=\"500\"} 1\n"));
 }
 
+// Records one GetConfig exchange into `dir` (a service with only a recorder).
+void record_one_exchange(const temp_dir& dir) {
+    SCOPED_TRACE("recording one exchange into " + dir.path());
+    service_options rec;
+    rec.record_dir = dir.path();
+    service_harness h(rec);
+    ASSERT_TRUE(h.ok());
+    h.last_change();
+}
+
 TEST(ServiceReplayTest, ReplayWithoutAScenarioNeedsNoScenarioFile) {
     temp_dir dir;
-    {
-        service_options rec;
-        rec.record_dir = dir.path();
-        service_harness h(rec);
-        ASSERT_TRUE(h.ok());
-        h.last_change();
-    }
+    ASSERT_NO_FATAL_FAILURE(record_one_exchange(dir));
     service_options play;
     play.replay_dir = dir.path();
     play.scenario.reset();
@@ -67,13 +71,7 @@ TEST(ServiceReplayTest, ReplayWithoutAScenarioNeedsNoScenarioFile) {
 
 TEST(ServiceReplayTest, ARequestWithoutSoapActionIsRefusedBeforeTheRecordingIsAsked) {
     temp_dir dir;
-    {
-        service_options rec;
-        rec.record_dir = dir.path();
-        service_harness h(rec);
-        ASSERT_TRUE(h.ok());
-        h.last_change();
-    }
+    ASSERT_NO_FATAL_FAILURE(record_one_exchange(dir));
     service_options play;
     play.replay_dir = dir.path();
     service_harness h(play);
@@ -83,13 +81,7 @@ TEST(ServiceReplayTest, ARequestWithoutSoapActionIsRefusedBeforeTheRecordingIsAs
     req.target = "/ClientWebService/client.asmx";
     req.headers = {{"Content-Type", "text/xml; charset=utf-8"}};
     req.body = protocol::serialize_request(protocol::get_config_request{std::string("1.6")});
-    const http_response r = h.svc().handle(req);
-    EXPECT_EQ(r.status, 500);
-    auto f = protocol::parse_fault(r.body);
-    ASSERT_TRUE(f.ok()) << r.body;
-    EXPECT_EQ(f.value().faultstring,
-              "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
-              "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.");
+    expect_missing_soap_action_fault(h.svc().handle(req));
     // With its header the same request is still answered from the recording.
     EXPECT_EQ(h.call<protocol::get_config_response>(protocol::get_config_request{std::string("1.6")})
                   .result.value_or(protocol::config{})

@@ -30,6 +30,7 @@ class SessionReadSizeTest : public ::testing::TestWithParam<std::size_t> {
 protected:
     session_run run(std::string_view input, const server_config& config = small_limits(),
                     request_handler handler = echo_handler) {
+        SCOPED_TRACE("read size " + std::to_string(GetParam()) + ", input of " + std::to_string(input.size()) + " bytes");
         auto r = run_session(input, GetParam(), config, std::move(handler));
         EXPECT_TRUE(r.ran_to_completion) << "the session did not finish";
         EXPECT_EQ(r.stats.live_sessions, 0U);

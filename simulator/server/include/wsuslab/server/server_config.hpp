@@ -13,7 +13,16 @@
 #include <string>
 #include <string_view>
 
+#include <wsuslab/protocol/limits.hpp>
+
 namespace wsuslab::server {
+
+/// The request limits' defaults, the one definition that server_config, `wsuslab serve` and
+/// `wsuslab proxy` (options and --help) use: header 8 KiB (Beast's default), body as the codec's
+/// (ASP.NET maxRequestLength), 256 connections.
+inline constexpr std::uint32_t default_header_limit = 8 * 1024;
+inline constexpr std::uint64_t default_body_limit = protocol::default_max_body_bytes;
+inline constexpr std::size_t default_max_connections = 256;
 
 /// Severity of a transport log line (accept errors, framing rejects, forced closes).
 enum class transport_log_level { debug, info, warning, error };
@@ -38,12 +47,12 @@ struct server_config {
     std::string tls_key_file;
 
     /// Request line + fields + CRLFs, in bytes; over it -> 431 and close.
-    std::uint32_t header_limit = 8 * 1024;
+    std::uint32_t header_limit = default_header_limit;
     /// Decoded request body bytes; over it -> 413 and close (before the upload when the
     /// Content-Length already says so).
-    std::uint64_t body_limit = 4 * 1024 * 1024;
+    std::uint64_t body_limit = default_body_limit;
     /// Connections open at once; the next one gets 503 and is closed.
-    std::size_t max_connections = 256;
+    std::size_t max_connections = default_max_connections;
 
     /// The whole header of a request must arrive within this time of its first byte (of the
     /// accept, for the first request of a connection). A slow trickle (slowloris) is cut off.
