@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include <wsuslab/client/url.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
@@ -90,6 +92,14 @@ client::http_transport_options make_transport_options(const transport_args& args
 void add_retries_option(CLI::App& sub, int& retries) {
     sub.add_option("--retries", retries, "Replay N later detections after a failure (5 h apart, simulated)")
         ->check(CLI::Range(0, 100));
+}
+
+std::string junit_host_name() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
+        return "localhost";
+    }
+    return buf;
 }
 
 bool is_profile_file(const std::string& name_or_file) {

@@ -62,4 +62,8 @@ std::variant<mitigation::client_profile, std::string> resolve_profile(const std:
 /// Whether `name_or_file` names an existing file (and so is not looked up by name).
 bool is_profile_file(const std::string& name_or_file);
 
+/// The JUnit hostname attribute (fleet, validate): this machine's name, "localhost" when it
+/// cannot be read.
+std::string junit_host_name();
+
 }  // namespace wsuslab::app

@@ -56,14 +56,6 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
-std::string host_name() {
-    char buf[256] = {};
-    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
-        return "localhost";
-    }
-    return buf;
-}
-
 std::variant<mitigation::scenario, std::string> load_scenario(const fleet_args& a) {
     auto loaded = a.scenario.empty() ? mitigation::load_scenario_text(embedded_kb954960_scenario(), "kb954960.xml")
                                      : mitigation::load_scenario_file(a.scenario);
@@ -134,8 +126,8 @@ int report(const client::fleet_result& r, const std::string& json, const std::st
         std::cerr << "wsuslab fleet: cannot write the JSON result to '" << json << "'\n";
         return 2;
     }
-    if (!junit.empty() &&
-        !write_output(junit, client::write_junit(client::fleet_junit(r, client::junit_timestamp_now(), host_name())))) {
+    if (!junit.empty() && !write_output(junit, client::write_junit(client::fleet_junit(
+                                                   r, client::junit_timestamp_now(), junit_host_name())))) {
         std::cerr << "wsuslab fleet: cannot write the JUnit report to '" << junit << "'\n";
         return 2;
     }

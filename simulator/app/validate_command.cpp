@@ -9,14 +9,13 @@
 #include <string>
 #include <variant>
 
-#include <unistd.h>
-
 #include <wsuslab/client/http_transport.hpp>
 #include <wsuslab/client/junit.hpp>
 #include <wsuslab/client/url.hpp>
 #include <wsuslab/client/validate.hpp>
 #include <wsuslab/mitigation/scenario_loader.hpp>
 
+#include "client_options.hpp"
 #include "commands.hpp"
 
 namespace wsuslab::app {
@@ -25,9 +24,8 @@ namespace {
 
 struct validate_args {
     std::string server;
-    std::string ca_file;
-    bool insecure = false;
-    std::string proxy;
+    /// --proxy, --ca-file, --insecure; the timeouts stay the transport's defaults (no --timeout).
+    transport_args transport;
     std::string junit;
     bool json = false;
     std::string scenario = std::string(WSUSLAB_FIXTURES_DIR) + "/scenarios/kb954960.xml";
@@ -45,21 +43,12 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
-// The JUnit hostname attribute: this machine's name, "localhost" when it cannot be read.
-std::string host_name() {
-    char buf[256] = {};
-    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
-        return "localhost";
-    }
-    return buf;
-}
-
 int run_validate(const validate_args& a) {
     if (!client::parse_url(a.server)) {
         return usage_error("--server '" + a.server + "' is not an http:// or https:// URL");
     }
-    if (!a.proxy.empty() && !client::parse_url(a.proxy)) {
-        return usage_error("--proxy '" + a.proxy + "' is not an http:// URL");
+    if (!a.transport.proxy.empty() && !client::parse_url(a.transport.proxy)) {
+        return usage_error("--proxy '" + a.transport.proxy + "' is not an http:// URL");
     }
     auto const agent = client::agent_kind_from_name(a.agent);
     if (!agent) {
@@ -89,14 +78,7 @@ int run_validate(const validate_args& a) {
     options.rounds = *rounds;
     options.duplicate_revision = a.duplicate_revision;
     options.read_server_metrics = !a.no_server_metrics;
-    client::http_transport_options transport;
-    if (!a.proxy.empty()) {
-        transport.proxy_url = a.proxy;
-    }
-    if (!a.ca_file.empty()) {
-        transport.ca_file = a.ca_file;
-    }
-    transport.insecure = a.insecure;
+    const client::http_transport_options transport = make_transport_options(a.transport);
 
     auto const report = client::run_validation(options, [&transport] {
         return std::make_unique<client::http_transport>(transport);
@@ -106,7 +88,8 @@ int run_validate(const validate_args& a) {
                          : client::format_validation_text(report));
     if (!a.junit.empty()) {
         std::ofstream out(a.junit, std::ios::binary | std::ios::trunc);
-        out << client::write_junit(client::to_junit(report, client::junit_timestamp_now(), host_name()));
+        out << client::write_junit(
+            client::to_junit(report, client::junit_timestamp_now(), junit_host_name()));
         out.close();
         if (!out) {
             std::cerr << "wsuslab validate: cannot write the JUnit report to '" << a.junit << "'\n";
@@ -127,11 +110,11 @@ command add_validate_command(CLI::App& app) {
         "PATCHED without violations, 1 AFFECTED or rule violations, 2 INCONCLUSIVE or usage error, "
         "3 NOT AFFECTED without violations (the Office 2003 path works, nothing proves the fix)");
     c.sub->add_option("--server", args->server, "Server base URL, e.g. http://wsus:8530")->required();
-    c.sub->add_option("--ca-file", args->ca_file, "PEM file of trusted CAs for https://")
+    c.sub->add_option("--ca-file", args->transport.ca_file, "PEM file of trusted CAs for https://")
         ->check(CLI::ExistingFile);
-    c.sub->add_flag("--insecure", args->insecure,
+    c.sub->add_flag("--insecure", args->transport.insecure,
                     "Skip TLS certificate and host-name verification (lab use only)");
-    c.sub->add_option("--proxy", args->proxy, "HTTP proxy, e.g. http://proxy:3128");
+    c.sub->add_option("--proxy", args->transport.proxy, "HTTP proxy, e.g. http://proxy:3128");
     c.sub->add_option("--junit", args->junit,
                       "Also write a JUnit XML report (a testcase per probe and per rule) to FILE");
     c.sub->add_flag("--json", args->json, "Print the report as JSON instead of text");

@@ -1,7 +1,5 @@
 #include "codec_support.hpp"
 
-#include <cstdio>
-
 #include <wsuslab/protocol/operations.hpp>
 
 namespace wsuslab::protocol::detail {
@@ -34,25 +32,6 @@ void close_envelope(std::string& out, soap_version v) {
     out += ":Body></";
     out += prefix;
     out += ":Envelope>";
-}
-
-std::string printable(std::string_view text, std::size_t max) {
-    std::string out;
-    const bool cut = text.size() > max;
-    for (const char ch : text.substr(0, max)) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c < 0x7F) {
-            out += ch;
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-            out += buf;
-        }
-    }
-    if (cut) {
-        out += "...";
-    }
-    return out;
 }
 
 parse_error make_parse_error(parse_status status, pugi::xml_node at, std::string description) {

@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 
 #include <wsuslab/protocol/codec.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::protocol::detail {
 
@@ -22,9 +23,8 @@ void close_envelope(std::string& out, soap_version v);
 /// The envelope namespace of a SOAP version.
 std::string_view envelope_namespace(soap_version v);
 
-/// `text` cut to `max` bytes with bytes outside printable ASCII written as \xNN, for quoting
-/// header values and element names in error descriptions.
-std::string printable(std::string_view text, std::size_t max = 200);
+/// For quoting header values and element names in error descriptions (text.hpp).
+using protocol::printable;
 
 parse_error make_parse_error(parse_status status, pugi::xml_node at, std::string description);
 

@@ -91,6 +91,25 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+std::string printable(std::string_view text, std::size_t max) {
+    std::string out;
+    const bool cut = text.size() > max;
+    for (const char ch : text.substr(0, max)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7F) {
+            out += ch;
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+            out += buf;
+        }
+    }
+    if (cut) {
+        out += "...";
+    }
+    return out;
+}
+
 namespace {
 
 // Bytes the escaper copies as they are in either context: printable ASCII but & < > and ".

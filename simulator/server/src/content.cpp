@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 
 #include <wsuslab/mitigation/content.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "plain_response.hpp"
 #include "router.hpp"
-#include "targeting.hpp"
 
 namespace wsuslab::server::detail {
 namespace {
@@ -54,7 +54,7 @@ range_kind parse_range(std::string_view header, std::uint64_t size, byte_range& 
         header.remove_prefix(1);
     }
     constexpr std::string_view unit = "bytes=";
-    if (header.size() < unit.size() || !ci_equal(header.substr(0, unit.size()), unit)) {
+    if (!protocol::istarts_with(header, unit)) {
         return range_kind::none;
     }
     std::string_view spec = header.substr(unit.size());
@@ -147,19 +147,6 @@ struct resolved_file {
     std::string why;  ///< for the log when a refusal deserves a line
 };
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // IIS decodes %XX before mapping a URL to a file, so "%2e%2e" must be caught as "..".
 std::optional<std::string> percent_decode(std::string_view s) {
     std::string out;
@@ -168,10 +155,11 @@ std::optional<std::string> percent_decode(std::string_view s) {
             out += s[i];
             continue;
         }
-        if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
+        const auto byte = protocol::hex_decode(s.substr(i + 1, 2));
+        if (!byte || byte->size() != 1) {
             return std::nullopt;
         }
-        out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+        out += *byte;
         i += 2;
     }
     return out;
@@ -188,7 +176,7 @@ std::optional<std::filesystem::path> find_entry(const std::filesystem::path& dir
     for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
          it.increment(ec)) {
         const std::string candidate = it->path().filename().string();
-        if (ci_equal(candidate, name) && (!best || candidate < best->filename().string())) {
+        if (protocol::iequals(candidate, name) && (!best || candidate < best->filename().string())) {
             best = it->path();
         }
     }
@@ -308,7 +296,7 @@ bool has_wuident(const std::filesystem::path& root) {
     std::error_code ec;
     for (auto it = std::filesystem::directory_iterator(root, ec); !ec && it != std::filesystem::directory_iterator();
          it.increment(ec)) {
-        if (ci_equal(it->path().filename().string(), "wuident.cab")) {
+        if (protocol::iequals(it->path().filename().string(), "wuident.cab")) {
             return true;
         }
     }
@@ -321,7 +309,7 @@ http_response handle_selfupdate(const selfupdate_folder& folder, server_log& log
         return method_not_allowed("GET, HEAD");
     }
     if (folder.root.empty() && folder.stand_in &&
-        ci_equal(path.substr(std::string_view("/selfupdate").size()), "/wuident.cab")) {
+        protocol::iequals(path.substr(std::string_view("/selfupdate").size()), "/wuident.cab")) {
         return serve_stand_in(request);
     }
     if (folder.root.empty()) {

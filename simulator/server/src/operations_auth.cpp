@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <wsuslab/protocol/text.hpp>
+
 #include "operations.hpp"
 #include "service_time.hpp"
 #include "targeting.hpp"
@@ -94,7 +96,7 @@ std::variant<cookie_payload, app_fault> check_cookie(const operation_context& ct
         return fault(error_code::server_changed);
     }
     if (call.now_ms >= p.expires_ms) {
-        call.notes.detail.push_back("cookie=expired at " + format_datetime(p.expires_ms));
+        call.notes.detail.push_back("cookie=expired at " + protocol::format_date_time_ms(p.expires_ms));
         return fault(error_code::cookie_expired);
     }
     if (has(checks, cookie_check::config) && p.config_last_change != call.state.config_last_change) {
@@ -114,7 +116,7 @@ protocol::cookie issue_cookie(const operation_context& ctx, const soap_call& cal
     stamp(ctx, call, payload);
     payload.registered = payload.registered || ctx.state.is_registered(payload.client_id);
     protocol::cookie c;
-    c.expiration = format_datetime(payload.expires_ms);
+    c.expiration = protocol::format_date_time_ms(payload.expires_ms);
     c.encrypted_data = ctx.codec.seal(payload);
     return c;
 }
@@ -192,7 +194,7 @@ op_outcome get_cookie(const operation_context& ctx, soap_call& call, const proto
         return fault(error_code::invalid_authorization_cookie);
     }
     const protocol::authorization_cookie& ac = r.auth_cookies->front();
-    if (!ac.cookie_data || !ci_equal(ac.plug_in_id.value_or(""), "SimpleTargeting")) {
+    if (!ac.cookie_data || !protocol::iequals(ac.plug_in_id.value_or(""), "SimpleTargeting")) {
         return fault(error_code::invalid_authorization_cookie);
     }
     auto opened = ctx.codec.open(*ac.cookie_data);

@@ -5,10 +5,10 @@
 #include <set>
 
 #include <wsuslab/mitigation/deployment_scope.hpp>
+#include <wsuslab/protocol/text.hpp>
 #include <wsuslab/server/cookie_codec.hpp>
 
 #include "operations.hpp"
-#include "targeting.hpp"
 
 namespace wsuslab::server::detail {
 namespace {
@@ -151,7 +151,8 @@ op_outcome get_extended_update_info2(const operation_context& ctx, soap_call& ca
     info.updates = std::vector<protocol::update_data>{};
     std::vector<std::int32_t> served;
     for (auto const& wanted : *r.update_ids) {
-        const std::int32_t pos = ctx.data.catalog.position_of(lower_copy(wanted.update_id), wanted.revision_number);
+        const std::int32_t pos =
+            ctx.data.catalog.position_of(protocol::lower_copy(wanted.update_id), wanted.revision_number);
         const mitigation::revision* rev =
             pos == mitigation::catalog::npos ? nullptr : &ctx.data.catalog.revisions()[static_cast<std::size_t>(pos)];
         if (rev == nullptr || !in_scope(scope, rev->revision_id) ||

@@ -6,6 +6,7 @@
 #include <map>
 
 #include <wsuslab/mitigation/deployment_scope.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "operations.hpp"
 #include "service_time.hpp"
@@ -99,10 +100,10 @@ std::optional<app_fault> parameter_limits_problem(const operation_context& ctx,
 }
 
 bool mentions_printer(const mitigation::revision& r) {
-    const auto lower = [](const std::string& s) { return lower_copy(s); };
-    return lower(r.classification).find("printer") != std::string::npos ||
-           lower(r.product).find("printer") != std::string::npos ||
-           lower(r.title).find("printer") != std::string::npos;
+    const auto mentions = [](std::string_view text) {
+        return protocol::ifind(text, "printer") != std::string_view::npos;
+    };
+    return mentions(r.classification) || mentions(r.product) || mentions(r.title);
 }
 
 }  // namespace
@@ -143,7 +144,7 @@ op_outcome start_category_scan(const operation_context& ctx, soap_call& call,
         const mitigation::revision* cat = ctx.data.index.category(rel.category_id);
         if (cat == nullptr) {
             if (std::none_of(errors.begin(), errors.end(),
-                             [&](const std::string& e) { return ci_equal(e, rel.category_id); })) {
+                             [&](const std::string& e) { return protocol::iequals(e, rel.category_id); })) {
                 errors.push_back(rel.category_id);
             }
             dropped[rel.index_of_and_group] = true;
@@ -154,7 +155,7 @@ op_outcome start_category_scan(const operation_context& ctx, soap_call& call,
     protocol::string_list preferred;
     auto add_preferred = [&](const mitigation::revision* cat) {
         if (std::none_of(preferred.begin(), preferred.end(),
-                         [&](const std::string& p) { return ci_equal(p, cat->update_id); })) {
+                         [&](const std::string& p) { return protocol::iequals(p, cat->update_id); })) {
             preferred.push_back(cat->update_id);
         }
     };

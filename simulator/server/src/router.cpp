@@ -7,15 +7,19 @@
 #include <string>
 #include <string_view>
 
+#include <wsuslab/protocol/text.hpp>
 #include <wsuslab/server/service_routes.hpp>
 
 #include "plain_response.hpp"
 #include "service_impl.hpp"
-#include "targeting.hpp"
 
 namespace wsuslab::server {
 namespace detail {
 namespace {
+
+using protocol::iequals;
+using protocol::lower_copy;
+using protocol::trim;
 
 constexpr soap_endpoint soap_endpoints[] = {
     {"/clientwebservice/client.asmx", client_asmx, protocol::service::client},
@@ -37,20 +41,10 @@ constexpr path_rule path_rules[] = {
     {"/healthz", route_kind::healthz},
 };
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 // SOAP 1.1 as ASMX takes it: text/xml, and when a charset is given it is UTF-8.
 bool acceptable_content_type(std::string_view ct) {
     const auto semi = ct.find(';');
-    if (!ci_equal(trim(ct.substr(0, semi)), "text/xml")) {
+    if (!iequals(trim(ct.substr(0, semi)), "text/xml")) {
         return false;
     }
     std::string_view params = semi == std::string_view::npos ? std::string_view{} : ct.substr(semi + 1);
@@ -59,14 +53,14 @@ bool acceptable_content_type(std::string_view ct) {
         const std::string_view param = trim(params.substr(0, next));
         params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
         const auto eq = param.find('=');
-        if (eq == std::string_view::npos || !ci_equal(trim(param.substr(0, eq)), "charset")) {
+        if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "charset")) {
             continue;
         }
         std::string_view value = trim(param.substr(eq + 1));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);
         }
-        if (!ci_equal(value, "utf-8")) {
+        if (!iequals(value, "utf-8")) {
             return false;
         }
     }
@@ -127,7 +121,7 @@ detail::routed labelled(http_response response, std::string metric_label, std::s
 
 detail::routed wsus_service::impl::route_soap(const detail::route_match& m, const http_request& request) {
     const detail::soap_endpoint& ep = *m.endpoint;
-    const bool wsdl_query = detail::ci_equal(m.query, "wsdl");
+    const bool wsdl_query = protocol::iequals(m.query, "wsdl");
     if (wsdl_query && is_get_or_head(request)) {
         detail::routed out = labelled(detail::handle_wsdl(ep.service, ep.actor, state.snapshot().base_url), "WSDL",
                                       "WebServiceHandler.GetWsdl");

@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include <wsuslab/mitigation/scenario_loader.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "router.hpp"
 #include "service_impl.hpp"
@@ -28,7 +29,7 @@ std::string_view log_level_name(log_level level) {
 
 std::optional<log_level> log_level_from_name(std::string_view name) {
     for (const log_level l : {log_level::error, log_level::warning, log_level::info, log_level::verbose}) {
-        if (detail::ci_equal(name, log_level_name(l))) {
+        if (protocol::iequals(name, log_level_name(l))) {
             return l;
         }
     }

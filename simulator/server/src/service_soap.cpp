@@ -1,11 +1,11 @@
 // The SOAP endpoints: parse with the protocol codec, dispatch to the operation, serialize the
 // answer, and turn faults into SOAP faults with a fresh ID shared with SoftwareDistribution.log.
 
-#include <cstdio>
 #include <string>
 #include <tuple>
 
 #include <wsuslab/protocol/codec.hpp>
+#include <wsuslab/protocol/text.hpp>
 
 #include "operations.hpp"
 #include "router.hpp"
@@ -34,24 +34,12 @@ constexpr std::string_view missing_action_text =
     "Unable to handle request without a valid action parameter. Please supply a valid soap action. "
     "The SOAPAction HTTP header is missing; SOAP 1.1 requires it.";
 
-// The header value as a fault may quote it: surrounding quotes dropped, at most 200 bytes, bytes
-// outside printable ASCII written as \xNN.
+// The header value as a fault may quote it: surrounding quotes dropped, then protocol::printable.
 std::string printable_action(std::string_view action) {
     if (action.size() >= 2 && action.front() == '"' && action.back() == '"') {
         action = action.substr(1, action.size() - 2);
     }
-    std::string out;
-    for (const char ch : action.substr(0, 200)) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c < 0x7F) {
-            out += ch;
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-            out += buf;
-        }
-    }
-    return action.size() > 200 ? out + "..." : out;
+    return protocol::printable(action);
 }
 
 // What ASMX checks before reading the body: the SOAPAction is present and names an operation

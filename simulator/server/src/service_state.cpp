@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <utility>
 
-#include "service_time.hpp"
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::server::detail {
 
 service_state::service_state(std::string identity, std::int64_t config_ms, std::string base_url)
     : identity_(std::move(identity)),
       config_ms_(config_ms),
-      config_text_(format_datetime(config_ms)),
+      config_text_(protocol::format_date_time_ms(config_ms)),
       base_url_(std::move(base_url)) {}
 
 state_snapshot service_state::snapshot() const {
@@ -31,7 +31,7 @@ void service_state::set_identity(std::string identity) {
 void service_state::bump_config(std::int64_t now_ms) {
     std::lock_guard<std::mutex> lock(mutex_);
     config_ms_ = std::max(now_ms, config_ms_ + 1000);
-    config_text_ = format_datetime(config_ms_);
+    config_text_ = protocol::format_date_time_ms(config_ms_);
 }
 
 bool service_state::is_registered(const std::string& client_id) const {

@@ -1,6 +1,7 @@
 #pragma once
-// Time and version text helpers of the service: .NET-style dateTime values on the wire and the
-// SoftwareDistribution.log timestamp. Pure functions; no time zone other than UTC is involved.
+// Time and version text helpers of the service: the SoftwareDistribution.log timestamp and
+// dateTime values as milliseconds, over the calendar and grammar of wsuslab/protocol/text.hpp
+// (which also writes the wire form, format_date_time_ms). Pure functions; UTC only.
 
 #include <chrono>
 #include <cstdint>
@@ -15,14 +16,12 @@ using time_point = std::chrono::system_clock::time_point;
 
 std::int64_t to_unix_ms(time_point t);
 
-/// "2008-06-14T02:59:57.642Z" (s:dateTime, UTC, milliseconds).
-std::string format_datetime(std::int64_t unix_ms);
 /// "2008-06-14 02:59:57,642 UTC" (docs/kb954960-lab.md §6.2, comma separator).
 std::string format_log_timestamp(std::int64_t unix_ms);
 
-/// Lenient s:dateTime / s:date parse as real clients send them (docs/protocol-notes.md §2.3): a
-/// date, then optionally "T" + time with up to 7 fractional digits, then optionally "Z" or
-/// "+hh:mm". Values without a zone are taken as UTC. nullopt when the text is not such a value.
+/// An s:dateTime / s:date as real clients send them (protocol::parse_date_time, default syntax:
+/// docs/protocol-notes.md §2.3) in milliseconds since the Unix epoch; a value without a zone is
+/// UTC. nullopt when the text is not such a value.
 std::optional<std::int64_t> parse_datetime_ms(std::string_view text);
 
 /// "1.8" -> {1, 8}; nullopt unless two dot-separated decimal numbers.

@@ -1,24 +1,18 @@
 #include "targeting.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include <wsuslab/protocol/text.hpp>
 
 namespace wsuslab::server::detail {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using protocol::iequals;
+using protocol::trim;
 
 const mitigation::target_group* find_group(const mitigation::scenario& s, std::string_view name) {
     for (auto const& g : s.target_groups) {
-        if (ci_equal(g.name, name)) {
+        if (iequals(g.name, name)) {
             return &g;
         }
     }
@@ -27,12 +21,12 @@ const mitigation::target_group* find_group(const mitigation::scenario& s, std::s
 
 // Depth below "All Computers"; a parent cycle (which the loader should reject) stops the walk.
 int depth_of(const mitigation::scenario& s, const std::string& name) {
-    if (ci_equal(name, mitigation::all_computers_group)) {
+    if (iequals(name, mitigation::all_computers_group)) {
         return 0;
     }
     int depth = 1;
     const mitigation::target_group* g = find_group(s, name);
-    while (g != nullptr && g->parent && !ci_equal(*g->parent, mitigation::all_computers_group) &&
+    while (g != nullptr && g->parent && !iequals(*g->parent, mitigation::all_computers_group) &&
            depth <= static_cast<int>(s.target_groups.size())) {
         ++depth;
         g = find_group(s, *g->parent);
@@ -43,42 +37,27 @@ int depth_of(const mitigation::scenario& s, const std::string& name) {
 // A computer name matches by client ID, by full DNS name, or by its first label when either
 // side is an unqualified name ("srv-file-01" and "srv-file-01.wsuslab.example").
 bool computer_matches(std::string_view pattern, std::string_view client_id, std::string_view dns) {
-    if (!client_id.empty() && ci_equal(pattern, client_id)) {
+    if (!client_id.empty() && iequals(pattern, client_id)) {
         return true;
     }
     if (dns.empty()) {
         return false;
     }
-    if (ci_equal(pattern, dns)) {
+    if (iequals(pattern, dns)) {
         return true;
     }
     const auto first_label = [](std::string_view s) { return s.substr(0, s.find('.')); };
     const bool unqualified = pattern.find('.') == std::string_view::npos || dns.find('.') == std::string_view::npos;
-    return unqualified && ci_equal(first_label(pattern), first_label(dns));
+    return unqualified && iequals(first_label(pattern), first_label(dns));
 }
 
 void add_unique(std::vector<std::string>& out, const std::string& name) {
-    if (std::none_of(out.begin(), out.end(), [&](const std::string& g) { return ci_equal(g, name); })) {
+    if (std::none_of(out.begin(), out.end(), [&](const std::string& g) { return iequals(g, name); })) {
         out.push_back(name);
     }
 }
 
 }  // namespace
-
-bool ci_equal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string lower_copy(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 group_assignment assign_groups(const mitigation::scenario& s, std::string_view client_id,
                                std::string_view dns_name, std::string_view requested) {
@@ -104,7 +83,7 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
         }
         if (const auto* g = find_group(s, name); g != nullptr) {
             wanted.push_back(g->name);
-        } else if (ci_equal(name, mitigation::all_computers_group)) {
+        } else if (iequals(name, mitigation::all_computers_group)) {
             // Every computer is in it anyway.
         } else {
             result.notes.push_back("requested group '" + std::string(name) + "' is unknown; ignored");
@@ -113,7 +92,7 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
     result.groups.emplace_back(mitigation::all_computers_group);
     // Declaration order keeps the group list (and so the cookie) independent of request order.
     for (auto const& g : s.target_groups) {
-        if (std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return ci_equal(w, g.name); })) {
+        if (std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return iequals(w, g.name); })) {
             add_unique(result.groups, g.name);
         }
     }
@@ -125,10 +104,10 @@ group_assignment assign_groups(const mitigation::scenario& s, std::string_view c
 }
 
 std::optional<mitigation::model_kind> model_from_name(std::string_view name) {
-    if (ci_equal(name, "legacy")) {
+    if (iequals(name, "legacy")) {
         return mitigation::model_kind::legacy;
     }
-    if (ci_equal(name, "fixed")) {
+    if (iequals(name, "fixed")) {
         return mitigation::model_kind::fixed;
     }
     return std::nullopt;
@@ -144,7 +123,7 @@ std::optional<mitigation::model_kind> group_model(const mitigation::scenario& s,
             continue;
         }
         auto kind = model_from_name(*g.model);
-        if (!kind || std::none_of(groups.begin(), groups.end(), [&](const std::string& n) { return ci_equal(n, g.name); })) {
+        if (!kind || std::none_of(groups.begin(), groups.end(), [&](const std::string& n) { return iequals(n, g.name); })) {
             continue;
         }
         const int depth = depth_of(s, g.name);

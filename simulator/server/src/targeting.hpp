@@ -37,7 +37,4 @@ std::optional<mitigation::model_kind> group_model(const mitigation::scenario& s,
                                                   const std::vector<std::string>& groups,
                                                   std::string* chosen = nullptr);
 
-bool ci_equal(std::string_view a, std::string_view b);
-std::string lower_copy(std::string_view s);
-
 }  // namespace wsuslab::server::detail

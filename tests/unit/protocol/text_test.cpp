@@ -281,5 +281,14 @@ TEST(TextDateTimeTest, FormatsMillisecondsInUtc) {
     EXPECT_EQ(t.zone_minutes, 0);
 }
 
+TEST(TextPrintableTest, EscapesBytesOutsidePrintableAsciiAndMarksACut) {
+    EXPECT_EQ(printable("http://www.microsoft.com/SoftwareDistribution"),
+              "http://www.microsoft.com/SoftwareDistribution");
+    EXPECT_EQ(printable(std::string("a\tb\x00\x7F\xC3\xA9", 7)), "a\\x09b\\x00\\x7F\\xC3\\xA9");
+    EXPECT_EQ(printable("abcdef", 3), "abc...");
+    EXPECT_EQ(printable("abc", 3), "abc");
+    EXPECT_EQ(printable(std::string(201, 'x')), std::string(200, 'x') + "...");
+}
+
 }  // namespace
 }  // namespace wsuslab::protocol

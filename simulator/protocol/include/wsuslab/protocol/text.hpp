@@ -28,6 +28,9 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 /// `s` without leading and trailing space, tab, CR and LF (XML's S production, which also covers
 /// HTTP's optional white space).
 std::string_view trim(std::string_view s);
+/// `text` cut to `max` bytes, each byte outside printable ASCII written as \xNN and "..." after a
+/// cut: untrusted header values and names made safe to quote in an error or a fault.
+std::string printable(std::string_view text, std::size_t max = 200);
 
 // ---- XML escaping ---------------------------------------------------------------------------
 
