@@ -202,10 +202,9 @@ struct exchange_replayer::impl {
         auto rank = [&](std::size_t i) {
             return std::make_tuple(eligible_set.count(i) ? 0 : 1, entries[i].consumed ? 1 : 0, i);
         };
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if (entries[i].cmp.operation != cmp.operation) {
-                continue;
-            }
+        const auto same_operation = by_operation.find(cmp.operation);
+        static const std::vector<std::size_t> none;
+        for (std::size_t i : same_operation == by_operation.end() ? none : same_operation->second) {
             auto d = detail::differences(entries[i].cmp, live.for_entry(entries[i]));
             if (best == entries.size() || d.size() < best_diff.size() ||
                 (d.size() == best_diff.size() && rank(i) < rank(best))) {
